@@ -1,0 +1,67 @@
+/**
+ * socket.io events between a station daemon and its kiosk page, typed once for both sides.
+ * The daemon owns the session; the kiosk renders what it is sent and never holds more than the
+ * current view (the pupil's data leaves the page when the session ends).
+ */
+import type { LoanView, PatronView, Reason } from './messages.ts';
+
+export type SessionScreen = 'idle' | 'patron' | 'finished';
+
+export interface KioskItemLine {
+  barcode: string;
+  title: string | null;
+  state: 'pending' | 'ok' | 'refused';
+  dueDate: string | null;
+  reason: Reason | null;
+  /** Decided by the station alone while the server was unreachable. */
+  offline: boolean;
+}
+
+/** Everything the kiosk shows, sent whole on every change (small: a pupil borrows a handful of books). */
+export interface SessionView {
+  screen: SessionScreen;
+  /** Changes with every new session, so the page can drop anything it kept from the previous one. */
+  sessionId: string | null;
+  patron: PatronView | null;
+  loans: LoanView[];
+  remaining: number;
+  items: KioskItemLine[];
+  /** A message to show now (refusal, hint), Vietnamese first. */
+  notice: (Reason & { level: 'info' | 'error' }) | null;
+  slip: 'none' | 'printed' | 'skipped' | 'failed';
+  online: boolean;
+  /** Seconds until the automatic logout, or null when idle. */
+  idleDeadline: string | null;
+}
+
+export interface StationMeta {
+  device: string;
+  role: string;
+  mode: 'sim' | 'production';
+  schoolName: string;
+  version: string;
+}
+
+export interface KioskServerToClient {
+  session: (view: SessionView) => void;
+  meta: (meta: StationMeta) => void;
+}
+
+export interface KioskClientToServer {
+  finish: () => void;
+  /** The pupil chose "no slip" for this session. */
+  noSlip: () => void;
+}
+
+export const IDLE_VIEW: SessionView = {
+  screen: 'idle',
+  sessionId: null,
+  patron: null,
+  loans: [],
+  remaining: 0,
+  items: [],
+  notice: null,
+  slip: 'none',
+  online: true,
+  idleDeadline: null,
+};

@@ -1,0 +1,199 @@
+/**
+ * Payload schemas for everything that crosses MQTT. The server validates every payload it receives
+ * (devices are untrusted) with these; stations validate the server's answers with them too.
+ */
+import { z } from 'zod';
+import { EVENT_TYPES } from './topics.ts';
+
+const isoTime = z.string().datetime({ offset: true });
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const deviceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Transaction ids are UUIDv7 made by the station: time-ordered, unique without coordination. */
+export const txId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+const code = z.string().min(1).max(64);
+
+export const reasonSchema = z.object({
+  code: z.string(),
+  message_vi: z.string(),
+  message_en: z.string(),
+});
+export type Reason = z.infer<typeof reasonSchema>;
+
+// ---- station status (retained) ----------------------------------------------------------------
+
+export const deviceHealthSchema = z.object({ driver: z.string(), ok: z.boolean(), detail: z.string().optional() });
+
+export const statusSchema = z.object({
+  state: z.enum(['online', 'offline']),
+  device: deviceId,
+  role: z.enum(['server', 'kiosk', 'dropbox', 'counter']),
+  version: z.string(),
+  devices: z.record(z.string(), deviceHealthSchema),
+  at: isoTime,
+  /** Journal entries not yet answered by the server. */
+  pending: z.number().int().nonnegative().optional(),
+});
+export type StatusPayload = z.infer<typeof statusSchema>;
+
+// ---- requests (station → server) ---------------------------------------------------------------
+
+const requestBase = {
+  id: txId,
+  replyTo: z.string().min(1).max(256),
+  device: deviceId,
+  /** When the station made the transaction (its clock, corrected by its offset to the server). */
+  at: isoTime,
+  /** True when the station decided alone (server unreachable) and is replaying its journal. */
+  offline: z.boolean().optional(),
+};
+
+export const identifyRequest = z.object({ ...requestBase, type: z.literal('identify'), code });
+export const checkoutRequest = z.object({
+  ...requestBase,
+  type: z.literal('checkout'),
+  patronId: z.string().min(1),
+  items: z.array(code).min(1).max(20),
+  /** A homeroom teacher borrowing a class set for the classroom corner: the class id. */
+  forClass: z.string().optional(),
+});
+export const checkinRequest = z.object({ ...requestBase, type: z.literal('checkin'), items: z.array(code).min(1).max(50) });
+export const renewRequest = z.object({
+  ...requestBase,
+  type: z.literal('renew'),
+  patronId: z.string().min(1),
+  items: z.array(code).min(1).max(20),
+});
+export const syncRequest = z.object({ ...requestBase, type: z.literal('sync'), since: z.number().int().nonnegative() });
+
+export const requestSchema = z.discriminatedUnion('type', [
+  identifyRequest,
+  checkoutRequest,
+  checkinRequest,
+  renewRequest,
+  syncRequest,
+]);
+export type StationRequest = z.infer<typeof requestSchema>;
+export type RequestType = StationRequest['type'];
+
+// ---- responses (server → station, on replyTo) ----------------------------------------------------
+
+export const responseSchema = z.discriminatedUnion('status', [
+  z.object({ id: txId, status: z.literal('ok'), data: z.unknown(), serverTime: isoTime.optional() }),
+  z.object({ id: txId, status: z.literal('error'), error: reasonSchema, serverTime: isoTime.optional() }),
+]);
+export type ResponseEnvelope = z.infer<typeof responseSchema>;
+
+export const patronViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['pupil', 'teacher', 'staff']),
+  fullName: z.string(),
+  className: z.string().nullable(),
+  /** The class this teacher is homeroom teacher of, if any (for class-set loans). */
+  homeroomClass: z.string().nullable(),
+});
+export type PatronView = z.infer<typeof patronViewSchema>;
+
+export const loanViewSchema = z.object({
+  barcode: z.string(),
+  title: z.string(),
+  dueDate: localDate,
+  renewals: z.number().int(),
+  overdue: z.boolean(),
+});
+export type LoanView = z.infer<typeof loanViewSchema>;
+
+export const identifyData = z.object({
+  patron: patronViewSchema,
+  loans: z.array(loanViewSchema),
+  /** How many more items this patron may borrow now. */
+  remaining: z.number().int().nonnegative(),
+  blocked: reasonSchema.nullable(),
+});
+export type IdentifyData = z.infer<typeof identifyData>;
+
+export const itemResultSchema = z.discriminatedUnion('ok', [
+  z.object({ barcode: z.string(), ok: z.literal(true), title: z.string(), dueDate: localDate.nullable() }),
+  z.object({ barcode: z.string(), ok: z.literal(false), title: z.string().nullable(), reason: reasonSchema }),
+]);
+export type ItemResult = z.infer<typeof itemResultSchema>;
+
+export const circulationData = z.object({ items: z.array(itemResultSchema) });
+export type CirculationData = z.infer<typeof circulationData>;
+
+// ---- events (server and devices publish; anyone with access may listen) -------------------------
+
+const eventBase = { id: z.string().min(1).max(64), at: isoTime, device: deviceId };
+
+export const circulationEvent = z.object({
+  ...eventBase,
+  type: z.enum(['checkout', 'checkin', 'renew']),
+  station: deviceId,
+  patronId: z.string().nullable(),
+  items: z.array(z.object({ barcode: z.string(), dueDate: localDate.nullable() })),
+  offline: z.boolean().optional(),
+});
+export const visitEvent = z.object({ ...eventBase, type: z.literal('visit'), station: deviceId, patronId: z.string() });
+export const counterEvent = z.object({
+  ...eventBase,
+  type: z.literal('counter'),
+  in: z.number().int().nonnegative(),
+  out: z.number().int().nonnegative(),
+});
+export const scanEvent = z.object({ ...eventBase, type: z.literal('scan'), source: z.string(), known: z.boolean() });
+export const alertEvent = z.object({
+  ...eventBase,
+  type: z.literal('alert'),
+  code: z.string(),
+  message_vi: z.string(),
+  message_en: z.string(),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [circulationEvent, visitEvent, counterEvent, scanEvent, alertEvent]);
+export type LibraryEvent = z.infer<typeof eventSchema>;
+export const eventTypeSchema = z.enum(EVENT_TYPES);
+
+// ---- sync (replica: snapshot plus numbered changes) ---------------------------------------------
+
+export const syncAnnouncement = z.object({ seq: z.number().int().nonnegative(), at: isoTime });
+
+export const replicaPatron = z.object({
+  id: z.string(),
+  kind: z.enum(['pupil', 'teacher', 'staff']),
+  fullName: z.string(),
+  className: z.string().nullable(),
+  homeroomClass: z.string().nullable(),
+  active: z.boolean(),
+  blockedReason: z.string().nullable(),
+  textbookEligible: z.boolean(),
+  identifiers: z.array(z.string()),
+});
+export const replicaItem = z.object({
+  barcode: z.string(),
+  title: z.string(),
+  collection: z.string(),
+  referenceOnly: z.boolean(),
+  status: z.string(),
+});
+export const replicaLoan = z.object({
+  barcode: z.string(),
+  patronId: z.string(),
+  dueDate: localDate,
+  renewals: z.number().int(),
+});
+export const changeSchema = z.discriminatedUnion('entity', [
+  z.object({ seq: z.number().int(), entity: z.literal('patron'), key: z.string(), data: replicaPatron.nullable() }),
+  z.object({ seq: z.number().int(), entity: z.literal('item'), key: z.string(), data: replicaItem.nullable() }),
+  z.object({ seq: z.number().int(), entity: z.literal('loan'), key: z.string(), data: replicaLoan.nullable() }),
+]);
+export type Change = z.infer<typeof changeSchema>;
+
+export const syncData = z.object({
+  /** "snapshot": drop the replica and load these rows; "changes": apply them in order. */
+  mode: z.enum(['snapshot', 'changes']),
+  seq: z.number().int().nonnegative(),
+  changes: z.array(changeSchema),
+  /** Loan policy and school calendar, so the station decides offline with the server's rules. */
+  policy: z.unknown().optional(),
+  calendar: z.unknown().optional(),
+});
+export type SyncData = z.infer<typeof syncData>;
