@@ -14,7 +14,7 @@ const credential = z.object({
 
 const readerDevice = z
   .object({
-    driver: z.enum(['sim', 'hid', 'none']).default('sim').describe('sim: byte-level simulator; hid: a USB keyboard-mode device'),
+    driver: z.enum(['sim', 'none']).default('sim').describe('sim: byte-level HID simulator (real drivers arrive with the hardware issue); none: not fitted'),
     vendorId: z.number().int().optional().describe('USB vendor id (hid driver)'),
     productId: z.number().int().optional().describe('USB product id (hid driver)'),
     terminator: z.enum(['enter', 'tab']).default('enter').describe('the key that ends one code'),

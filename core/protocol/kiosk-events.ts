@@ -30,7 +30,7 @@ export interface SessionView {
   notice: (Reason & { level: 'info' | 'error' }) | null;
   slip: 'none' | 'printed' | 'skipped' | 'failed';
   online: boolean;
-  /** Seconds until the automatic logout, or null when idle. */
+  /** When the automatic logout happens (ISO time), or null when no pupil is in session. */
   idleDeadline: string | null;
 }
 

@@ -1,0 +1,70 @@
+import type { StationRow } from '../../../core/protocol/dashboard-events.ts';
+import { formatTime, roleText, t } from '../i18n.ts';
+import { Bi } from './Bi.tsx';
+
+export function Stations({ rows }: { rows: StationRow[] }) {
+  return (
+    <section class="stations">
+      <h2>
+        <Bi text={t.stations} />
+      </h2>
+      {rows.length === 0 ? (
+        <p class="muted">
+          <Bi text={t.noStations} />
+        </p>
+      ) : (
+        // Scrolls sideways on a phone instead of squeezing five columns into 360 px.
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                {[t.device, t.role, t.state, t.devices, t.lastSeen].map((h) => (
+                  <th key={h.vi}>
+                    <Bi text={h} />
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <StationLine key={row.device} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function StationLine({ row }: { row: StationRow }) {
+  const online = row.state === 'online';
+  return (
+    <tr data-testid="station-row" data-device={row.device} data-state={row.state}>
+      <td>
+        <code>{row.device}</code>
+      </td>
+      <td>
+        <Bi text={roleText[row.role]} />
+      </td>
+      <td>
+        <span class={online ? 'badge ok' : 'badge bad'}>
+          <Bi text={online ? t.online : t.offline} />
+        </span>
+        {row.pending ? (
+          <div class="muted small">
+            <Bi text={t.pending(row.pending)} />
+          </div>
+        ) : null}
+      </td>
+      <td class="devs">
+        {Object.entries(row.devices).map(([name, health]) => (
+          <span key={name} class={health.ok ? 'dev ok' : 'dev bad'} title={`${health.driver}${health.detail ? `: ${health.detail}` : ''}`}>
+            {health.ok ? '●' : '✕'} {name}
+          </span>
+        ))}
+      </td>
+      <td>{formatTime(row.lastSeen)}</td>
+    </tr>
+  );
+}

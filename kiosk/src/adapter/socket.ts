@@ -1,0 +1,44 @@
+/**
+ * Connects the kiosk page to its station daemon over socket.io and turns what arrives into store
+ * events. socket.io reconnects by itself; we only have to forget the pupil while it does.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { KioskClientToServer, KioskServerToClient } from '../../../core/protocol/kiosk-events.ts';
+import { applyEvent, type KioskStore } from '../store.ts';
+
+export type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
+
+export interface KioskActions {
+  finish(): void;
+  noSlip(): void;
+  close(): void;
+}
+
+/** Wires `socket` (default: same origin, default path) to `store`; retries refused connections every `retryMs` (default 2000). */
+export function connectKiosk(store: KioskStore, socket: KioskSocket = io(), retryMs = 2000): KioskActions {
+  let closed = false;
+  const retry = () => setTimeout(() => closed || socket.connect(), retryMs);
+  socket.on('connect', () => applyEvent(store, { type: 'connected' }));
+  socket.on('disconnect', (reason) => {
+    applyEvent(store, { type: 'disconnected' });
+    // socket.io retries lost transports itself, but not a disconnect or refusal by the daemon
+    // (e.g. while it restarts its session); a kiosk must never stay dark, so retry those too.
+    if (reason === 'io server disconnect') retry();
+  });
+  socket.on('connect_error', () => {
+    if (!socket.active) retry();
+  });
+  socket.on('meta', (meta) => applyEvent(store, { type: 'meta', meta }));
+  socket.on('session', (view) => applyEvent(store, { type: 'session', view }));
+  return {
+    finish: () => socket.emit('finish'),
+    noSlip: () => {
+      socket.emit('noSlip');
+      applyEvent(store, { type: 'noSlipChosen' });
+    },
+    close: () => {
+      closed = true;
+      socket.close();
+    },
+  };
+}

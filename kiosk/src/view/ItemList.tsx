@@ -1,0 +1,38 @@
+import type { KioskItemLine } from '../../../core/protocol/kiosk-events.ts';
+import { formatDate, reasonText, t } from '../i18n.ts';
+import { Bi } from './Bi.tsx';
+import { StopIcon, TickIcon, WaitIcon } from './icons.tsx';
+
+const icons = { ok: TickIcon, refused: StopIcon, pending: WaitIcon } as const;
+
+/** The books of this session, each with a tick and its due date, or the reason it stays. */
+export function ItemList({ items }: { items: KioskItemLine[] }) {
+  return (
+    <ul class="item-list">
+      {items.map((item) => {
+        const Icon = icons[item.state];
+        return (
+          <li key={item.barcode} data-testid="item-line" data-barcode={item.barcode} data-state={item.state} class={`item item-${item.state}`}>
+            <Icon />
+            <div class="item-body">
+              <div data-testid="item-title" class="item-title">
+                {item.title ?? item.barcode}
+              </div>
+              {item.state === 'ok' && item.dueDate && (
+                <div data-testid="item-due" class="item-due">
+                  <Bi text={t.due(formatDate(item.dueDate))} />
+                </div>
+              )}
+              {item.state === 'refused' && item.reason && (
+                <div data-testid="item-reason" class="item-reason">
+                  <Bi text={reasonText(item.reason)} />
+                </div>
+              )}
+              {item.state === 'pending' && <Bi text={t.checking} />}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

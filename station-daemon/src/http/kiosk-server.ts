@@ -1,0 +1,87 @@
+/**
+ * Serves the kiosk build and its socket.io, and in sim mode the device simulators' loopback inputs:
+ * POST /api/sim/card {"code"} and POST /api/sim/scanner {"code"}, which type the code as HID reports
+ * into the simulated device, so it reaches the session through the real decoder.
+ */
+import express from 'express';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { Server as IoServer } from 'socket.io';
+import type { Logger } from 'pino';
+import type { KioskClientToServer, KioskServerToClient, StationMeta } from '#core/protocol/kiosk-events.ts';
+import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import { loopbackOnly } from '#core/node/loopback.ts';
+import type { KioskSession } from '../session/machine.ts';
+
+export interface KioskServerOptions {
+  session: KioskSession;
+  meta: StationMeta;
+  staticDir: string;
+  /** Simulated devices by name; present only in sim mode. */
+  sim: Record<string, SimHidTransport> | null;
+  health: () => unknown;
+  log: Logger;
+}
+
+export class KioskServer {
+  readonly app = express();
+  readonly http: HttpServer;
+  readonly io: IoServer<KioskClientToServer, KioskServerToClient>;
+
+  constructor(private readonly o: KioskServerOptions) {
+    const app = this.app;
+    app.disable('x-powered-by');
+    app.use(express.json({ limit: '16kb' }));
+    this.http = createServer(app);
+    this.io = new IoServer(this.http, { serveClient: false });
+
+    app.get('/api/health', (_req, res) => res.json(o.health()));
+    if (o.sim) {
+      const sim = o.sim;
+      app.post('/api/sim/:device', loopbackOnly, async (req, res) => {
+        const name = String(req.params.device);
+        const device = Object.hasOwn(sim, name) ? sim[name] : undefined;
+        const code = (req.body as { code?: unknown } | undefined)?.code;
+        if (!device) {
+          res.status(404).json({ error: { code: 'NO_SUCH_DEVICE', message_vi: 'Không có thiết bị này.', message_en: `No simulated device "${name}".` } });
+          return;
+        }
+        if (typeof code !== 'string' || code.length === 0 || code.length > 64) {
+          res.status(400).json({ error: { code: 'BAD_CODE', message_vi: 'Mã không hợp lệ.', message_en: 'Send {"code": "..."} with 1 to 64 characters.' } });
+          return;
+        }
+        try {
+          const reports = await device.type(code);
+          res.json({ device: name, code, reports: reports.length, bytes: reports.reduce((n: number, r: Buffer) => n + r.length, 0) });
+        } catch (err) {
+          res.status(400).json({ error: { code: 'CANNOT_TYPE', message_vi: 'Thiết bị không gõ được mã này.', message_en: (err as Error).message } });
+        }
+      });
+    }
+    if (existsSync(o.staticDir)) app.use(express.static(o.staticDir, { index: 'index.html' }));
+    else o.log.warn({ dir: o.staticDir }, 'kiosk build missing: run npm run build');
+
+    this.io.on('connection', (socket) => {
+      socket.emit('meta', o.meta);
+      socket.emit('session', o.session.view);
+      socket.on('finish', () => void o.session.finish());
+      socket.on('noSlip', () => o.session.noSlip());
+    });
+    o.session.on('view', (v) => this.io.emit('session', v));
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => resolve());
+    });
+    const a = this.http.address();
+    return typeof a === 'object' && a ? a.port : port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((res) => this.io.close(() => res()));
+    this.http.closeAllConnections();
+    await closed;
+  }
+}

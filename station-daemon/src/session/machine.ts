@@ -1,0 +1,188 @@
+/**
+ * The kiosk session: idle → patron identified → items → finished → idle.
+ * A session finishes by the Finish button, by the same card tapped again, or by the idle timeout;
+ * the slip prints when it finishes. Device input is handled one event at a time, in order.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { IDLE_VIEW, type KioskItemLine, type SessionView } from '#core/protocol/kiosk-events.ts';
+import type { Reason } from '#core/protocol/messages.ts';
+import { REASONS } from '#core/policy.ts';
+import { parseLibraryBarcode } from '#core/ids.ts';
+import type { ReceiptPrinter } from '#hardware/interfaces.ts';
+import type { StationCirculation } from '../circulation.ts';
+import { slipFor } from './slip.ts';
+
+export interface SessionOptions {
+  circulation: StationCirculation;
+  printer: ReceiptPrinter | null;
+  schoolName: string;
+  institution: string;
+  widthChars: number;
+  idleTimeoutMs: number;
+  /** How long the goodbye screen stays before idle. */
+  finishedMs?: number;
+  isOnline: () => boolean;
+  log: Logger;
+}
+
+function notice(code: string, level: 'info' | 'error' = 'error'): SessionView['notice'] {
+  const r = REASONS[code];
+  return { code, level, message_vi: r?.message_vi ?? code, message_en: r?.message_en ?? code };
+}
+
+export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
+  private v: SessionView = { ...IDLE_VIEW };
+  /** The card code that opened the session: tapping it again finishes. */
+  private cardCode: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private finishedTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: SessionOptions) {
+    super();
+  }
+
+  get view(): SessionView {
+    return this.v;
+  }
+
+  private set(next: Partial<SessionView>): void {
+    this.v = { ...this.v, ...next, online: this.o.isOnline() };
+    this.emit('view', this.v);
+  }
+
+  /** Re-sends the view (e.g. when the link goes on or offline). */
+  refresh(): void {
+    this.set({});
+  }
+
+  /** Runs one input after the previous one finished, so a fast scanner never interleaves sessions. */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(fn).catch((err: unknown) => {
+      this.o.log.error({ err }, 'session step failed');
+      this.set({ notice: notice('TRY_AGAIN') });
+    });
+    return this.queue;
+  }
+
+  card(code: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen === 'patron') {
+        if (code === this.cardCode) return this.doFinish('card');
+        await this.doFinish('card');
+      }
+      await this.doIdentify(code);
+    });
+  }
+
+  scan(code: string): Promise<void> {
+    return this.enqueue(async () => {
+      const asCard = parseLibraryBarcode(code);
+      // The card's barcode (or its QR, which holds only the barcode) identifies like a tap.
+      if (asCard?.type === 'patron') {
+        if (this.v.screen === 'patron' && code === this.cardCode) return this.doFinish('card');
+        if (this.v.screen === 'patron') await this.doFinish('card');
+        return this.doIdentify(code);
+      }
+      if (this.v.screen !== 'patron') {
+        this.set({ notice: notice('TAP_CARD_FIRST', 'info') });
+        return;
+      }
+      await this.doCheckout(code);
+    });
+  }
+
+  finish(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen === 'patron') await this.doFinish('button');
+    });
+  }
+
+  noSlip(): void {
+    if (this.v.screen === 'patron') this.set({ slip: 'skipped' });
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.enqueue(async () => {
+      if (this.v.screen === 'patron') await this.doFinish('timeout');
+    }), this.o.idleTimeoutMs);
+    this.idleTimer.unref?.();
+    this.v = { ...this.v, idleDeadline: new Date(Date.now() + this.o.idleTimeoutMs).toISOString() };
+  }
+
+  private async doIdentify(code: string): Promise<void> {
+    if (this.finishedTimer) clearTimeout(this.finishedTimer);
+    const r = await this.o.circulation.identify(code);
+    if (!r.ok) {
+      this.cardCode = null;
+      this.v = { ...IDLE_VIEW };
+      this.set({ notice: { ...r.reason, level: 'error' } });
+      return;
+    }
+    this.cardCode = code;
+    this.v = { ...IDLE_VIEW, screen: 'patron', sessionId: randomUUID() };
+    this.touch();
+    this.set({
+      patron: r.data.patron,
+      loans: r.data.loans,
+      remaining: r.data.remaining,
+      notice: r.data.blocked ? { ...r.data.blocked, level: 'error' } : r.offline ? notice('OFFLINE_MODE', 'info') : null,
+    });
+  }
+
+  private async doCheckout(barcode: string): Promise<void> {
+    const patron = this.v.patron!;
+    if (this.v.items.some((i) => i.barcode === barcode && i.state === 'ok')) {
+      this.touch();
+      this.set({ notice: notice('ALREADY_SCANNED', 'info') });
+      return;
+    }
+    const pending: KioskItemLine = { barcode, title: null, state: 'pending', dueDate: null, reason: null, offline: false };
+    this.touch();
+    this.set({ items: [...this.v.items.filter((i) => i.barcode !== barcode), pending], notice: null });
+    const r = await this.o.circulation.checkout(patron.id, [barcode]);
+    const res = r.items.find((i) => i.barcode === barcode) ?? r.items[0];
+    const line: KioskItemLine = res?.ok
+      ? { barcode, title: res.title, state: 'ok', dueDate: res.dueDate, reason: null, offline: r.offline }
+      : { barcode, title: res?.title ?? null, state: 'refused', dueDate: null, reason: (res && !res.ok ? res.reason : null) as Reason | null, offline: r.offline };
+    const ok = line.state === 'ok';
+    this.set({
+      items: this.v.items.map((i) => (i.barcode === barcode ? line : i)),
+      remaining: ok ? Math.max(0, this.v.remaining - 1) : this.v.remaining,
+      notice: line.reason ? { ...line.reason, level: 'error' } : null,
+    });
+  }
+
+  private async doFinish(why: 'button' | 'card' | 'timeout'): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const lent = this.v.items.filter((i) => i.state === 'ok');
+    let slip = this.v.slip;
+    if (slip !== 'skipped' && lent.length > 0 && this.o.printer) {
+      const res = await this.o.printer.print(
+        slipFor({ schoolName: this.o.schoolName, patron: this.v.patron!, items: lent, at: this.o.circulation.now(), width: this.o.widthChars }),
+      );
+      slip = res.ok ? 'printed' : 'failed';
+      if (!res.ok) this.o.log.warn({ reason: res.reason }, 'slip not printed');
+    }
+    this.o.log.info({ why, items: lent.length, slip }, 'session finished');
+    this.cardCode = null;
+    // The pupil's data leaves the view here: the goodbye screen carries no name and no loans.
+    this.v = { ...IDLE_VIEW, screen: 'finished', sessionId: this.v.sessionId, slip };
+    this.set({ notice: slip === 'failed' ? notice('PRINTER_NO_PAPER', 'info') : null });
+    this.finishedTimer = setTimeout(() => {
+      if (this.v.screen === 'finished') {
+        this.v = { ...IDLE_VIEW };
+        this.set({});
+      }
+    }, this.o.finishedMs ?? 4000);
+    this.finishedTimer.unref?.();
+  }
+
+  stop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.finishedTimer) clearTimeout(this.finishedTimer);
+  }
+}

@@ -1,0 +1,46 @@
+/** Lays out a loan slip as lines of text for a printer of the given width (characters). */
+import type { KioskItemLine } from '#core/protocol/kiosk-events.ts';
+import type { PatronView } from '#core/protocol/messages.ts';
+import type { Slip } from '#hardware/interfaces.ts';
+
+function vnDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && (line + ' ' + word).length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+    while (line.length > width) {
+      out.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+export function slipFor(a: { schoolName: string; patron: PatronView; items: KioskItemLine[]; at: Date; width: number }): Slip {
+  const rule = '-'.repeat(a.width);
+  const at = new Date(a.at.getTime() + 7 * 3600 * 1000).toISOString(); // school time, UTC+7
+  const lines = [
+    ...wrap(a.schoolName, a.width),
+    'PHIẾU MƯỢN SÁCH / LOAN SLIP',
+    `${vnDate(at.slice(0, 10))} ${at.slice(11, 16)}`,
+    rule,
+    ...wrap(`${a.patron.fullName}${a.patron.className ? ` - Lớp ${a.patron.className}` : ''}`, a.width),
+    rule,
+  ];
+  a.items.forEach((i, n) => {
+    lines.push(...wrap(`${n + 1}. ${i.title ?? i.barcode}`, a.width));
+    lines.push(`   ${i.barcode}`);
+    if (i.dueDate) lines.push(`   Hạn trả / Due: ${vnDate(i.dueDate)}`);
+  });
+  lines.push(rule, ...wrap('Em nhớ trả sách đúng hạn nhé! Please return on time.', a.width));
+  return { lines };
+}

@@ -1,0 +1,146 @@
+/**
+ * A station: devices → session → server link, with its replica and journal. startStation() wires;
+ * main.ts only loads the config and calls it.
+ */
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config, StationConfig } from '#core/config.ts';
+import { openDatabase, type Db } from '#core/node/sqlite.ts';
+import type { StatusPayload } from '#core/protocol/messages.ts';
+import type { CodeReader, ReceiptPrinter } from '#hardware/interfaces.ts';
+import { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import { KeyboardWedgeReader } from '#hardware/drivers/keyboard-wedge-reader.ts';
+import { TextSlipPrinter } from '#hardware/drivers/text-slip-printer.ts';
+import { STATION_MIGRATIONS } from './db/migrations.ts';
+import { Replica } from './replica.ts';
+import { Journal } from './journal.ts';
+import { ServerLink } from './server-link.ts';
+import { StationCirculation } from './circulation.ts';
+import { KioskSession } from './session/machine.ts';
+import { KioskServer } from './http/kiosk-server.ts';
+
+export const STATION_VERSION = '0.1.0';
+
+export interface RunningStation {
+  device: string;
+  httpPort: number;
+  db: Db;
+  link: ServerLink;
+  circulation: StationCirculation;
+  journal: Journal;
+  replica: Replica;
+  session: KioskSession;
+  printer: ReceiptPrinter | null;
+  sim: Record<string, SimHidTransport> | null;
+  stop(): Promise<void>;
+}
+
+export async function startStation(opts: {
+  config: Config;
+  station: StationConfig;
+  log: Logger;
+  /** Override the broker URL (tests start brokers on free ports). */
+  mqttUrl?: string;
+  staticDir?: string;
+}): Promise<RunningStation> {
+  const { config, station: sc, log } = opts;
+  const dir = join(config.dataDir, 'stations', sc.device);
+  const db = openDatabase(join(dir, 'station.sqlite'), STATION_MIGRATIONS);
+  const replica = new Replica(db);
+  const journal = new Journal(db);
+
+  // Devices: each driver takes its transport; in sim mode the transport is a byte-level simulator.
+  const sim: Record<string, SimHidTransport> = {};
+  const readers: CodeReader[] = [];
+  for (const kind of ['card', 'scanner'] as const) {
+    const d = sc.devices[kind];
+    if (d.driver === 'none') continue;
+    const transport = new SimHidTransport({ terminator: d.terminator });
+    sim[kind] = transport;
+    readers.push(new KeyboardWedgeReader(transport, { kind, driver: d.driver, terminator: d.terminator }));
+  }
+  const printer: ReceiptPrinter | null = sc.devices.printer.driver === 'sim' ? new TextSlipPrinter(join(dir, 'printer')) : null;
+
+  const link = new ServerLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'mqtt' }) });
+  const circulation = new StationCirculation({ link, replica, journal, device: sc.device, deadlineMs: sc.requestTimeoutMs, log: log.child({ component: 'circulation' }) });
+  const session = new KioskSession({
+    circulation,
+    printer,
+    schoolName: config.school.name,
+    institution: config.school.institution,
+    widthChars: sc.devices.printer.widthChars,
+    idleTimeoutMs: sc.idleTimeoutSec * 1000,
+    isOnline: () => link.connected,
+    log: log.child({ component: 'session' }),
+  });
+  for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
+
+  const health = (): Omit<StatusPayload, 'state' | 'at' | 'device'> => {
+    const devices: StatusPayload['devices'] = {};
+    for (const r of readers) devices[r.kind] = r.health();
+    if (printer) devices.printer = printer.health();
+    return { role: sc.role, version: STATION_VERSION, devices, pending: journal.count() };
+  };
+
+  const http = new KioskServer({
+    session,
+    meta: { device: sc.device, role: sc.role, mode: config.mode, schoolName: config.school.name, version: STATION_VERSION },
+    staticDir: opts.staticDir ?? resolve('dist/kiosk'),
+    sim: config.mode === 'sim' ? sim : null,
+    health: () => ({ ...health(), online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
+    log: log.child({ component: 'http' }),
+  });
+
+  let syncing = false;
+  const syncAndReplay = async () => {
+    if (syncing) return;
+    syncing = true;
+    try {
+      await circulation.replay();
+      await circulation.sync();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'sync failed; will retry');
+    } finally {
+      syncing = false;
+      link.publishStatus();
+    }
+  };
+  link.on('connected', () => {
+    session.refresh();
+    void syncAndReplay();
+  });
+  link.on('disconnected', () => session.refresh());
+  link.on('announce', (seq) => {
+    if (seq !== replica.seq) void syncAndReplay();
+  });
+  // Offline transactions are retried while any are pending, even if no reconnect event comes.
+  const retry = setInterval(() => {
+    if (link.connected && journal.count() > 0) void syncAndReplay();
+  }, 5000);
+  retry.unref();
+
+  link.start(health);
+  const httpPort = await http.listen(sc.httpPort, sc.httpHost);
+  log.info({ httpPort, device: sc.device }, 'station ready');
+
+  return {
+    device: sc.device,
+    httpPort,
+    db,
+    link,
+    circulation,
+    journal,
+    replica,
+    session,
+    printer,
+    sim: config.mode === 'sim' ? sim : null,
+    async stop() {
+      clearInterval(retry);
+      session.stop();
+      await http.close();
+      for (const r of readers) await r.close();
+      await link.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { effect } from '@preact/signals';
+import { IDLE_VIEW, type SessionView } from '../../core/protocol/kiosk-events.ts';
+import { applyEvent, createStore } from '../../kiosk/src/store.ts';
+
+function patronView(over: Partial<SessionView> = {}): SessionView {
+  return {
+    screen: 'patron',
+    sessionId: 's1',
+    patron: { id: 'p1', kind: 'pupil', fullName: 'Nguyễn Văn An', className: '4A', homeroomClass: null },
+    loans: [{ barcode: '30001000000300', title: 'Dế Mèn phiêu lưu ký', dueDate: '2025-10-01', renewals: 0, overdue: true }],
+    remaining: 1,
+    items: [{ barcode: '30001000000101', title: 'Truyện Kiều', state: 'ok', dueDate: '2025-10-14', reason: null, offline: false }],
+    notice: null,
+    slip: 'none',
+    online: true,
+    idleDeadline: null,
+    ...over,
+  };
+}
+
+describe('kiosk store', () => {
+  it('starts idle, connecting, with no station info', () => {
+    const store = createStore();
+    assert.deepEqual(store.view.value, IDLE_VIEW);
+    assert.equal(store.connection.value, 'connecting');
+    assert.equal(store.meta.value, null);
+  });
+
+  it('replaces the whole view on each session event', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    const next = patronView({ items: [], remaining: 2 });
+    applyEvent(store, { type: 'session', view: next });
+    assert.deepEqual(store.view.value, next);
+  });
+
+  it('a new session id drops the previous session items and loans', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, {
+      type: 'session',
+      view: patronView({ sessionId: 's2', patron: { id: 'p2', kind: 'pupil', fullName: 'Trần Thị Bình', className: '5B', homeroomClass: null }, loans: [], items: [] }),
+    });
+    assert.equal(store.view.value.sessionId, 's2');
+    assert.deepEqual(store.view.value.items, []);
+    assert.deepEqual(store.view.value.loans, []);
+    assert.equal(store.view.value.patron?.fullName, 'Trần Thị Bình');
+  });
+
+  it('an idle view never carries patron data, even if the daemon sent some', () => {
+    const store = createStore();
+    const notice = { code: 'unknown_card', message_vi: 'Không nhận ra thẻ', message_en: 'Card not recognised', level: 'error' as const };
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'idle', notice, online: false }) });
+    assert.deepEqual(store.view.value, { ...IDLE_VIEW, notice, online: false });
+  });
+
+  it('disconnect clears the pupil from the screen and shows reconnecting', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'connected' });
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, { type: 'disconnected' });
+    assert.deepEqual(store.view.value, IDLE_VIEW);
+    assert.equal(store.connection.value, 'reconnecting');
+  });
+
+  it('keeps the station info across a reconnect (it is not pupil data)', () => {
+    const store = createStore();
+    const meta = { device: 'kiosk-1', role: 'kiosk', mode: 'sim' as const, schoolName: 'THCS Demo', version: '0.1.0' };
+    applyEvent(store, { type: 'meta', meta });
+    applyEvent(store, { type: 'disconnected' });
+    applyEvent(store, { type: 'connected' });
+    assert.deepEqual(store.meta.value, meta);
+    assert.equal(store.connection.value, 'connected');
+  });
+
+  it('"no slip" holds for its session only', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    assert.equal(store.noSlip.value, false);
+    applyEvent(store, { type: 'noSlipChosen' });
+    assert.equal(store.noSlip.value, true);
+    applyEvent(store, { type: 'session', view: patronView({ items: [] }) });
+    assert.equal(store.noSlip.value, true, 'same session, still chosen');
+    applyEvent(store, { type: 'session', view: patronView({ sessionId: 's2' }) });
+    assert.equal(store.noSlip.value, false, 'the next pupil gets a slip again');
+  });
+
+  it('"no slip" follows the daemon when it reports the slip skipped', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'finished', slip: 'skipped' }) });
+    assert.equal(store.noSlip.value, true);
+  });
+
+  it('"no slip" is forgotten on disconnect', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, { type: 'noSlipChosen' });
+    applyEvent(store, { type: 'disconnected' });
+    applyEvent(store, { type: 'session', view: patronView() });
+    assert.equal(store.noSlip.value, false);
+  });
+
+  it('notifies the view once per event', () => {
+    const store = createStore();
+    let renders = 0;
+    const stop = effect(() => {
+      void store.view.value;
+      void store.connection.value;
+      void store.noSlip.value;
+      renders++;
+    });
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, { type: 'disconnected' });
+    stop();
+    assert.equal(renders, 3, 'initial run plus one per event');
+  });
+});
