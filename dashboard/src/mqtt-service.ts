@@ -4,7 +4,8 @@
  * Every payload from a device is validated; what is rejected is logged and counted, never fatal.
  */
 import { EventEmitter } from 'node:events';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt } from '#core/node/mqtt.ts';
 import type { Logger } from 'pino';
 import { parseTopic, topics, SERVER_DEVICE } from '#core/protocol/topics.ts';
 import { eventSchema, requestSchema, statusSchema, type LibraryEvent, type StatusPayload } from '#core/protocol/messages.ts';
@@ -43,8 +44,7 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     const { school } = this.o;
     const status = (state: 'online' | 'offline') =>
       JSON.stringify({ state, device: SERVER_DEVICE, role: 'server', version: this.o.version, devices: {}, at: this.o.clock().toISOString() });
-    const client = mqtt.connect(this.o.url, {
-      protocolVersion: 4,
+    const client = connectMqtt(this.o.url, {
       clientId: `${SERVER_DEVICE}-${process.pid}`,
       username: this.o.username,
       password: this.o.password,

@@ -50,6 +50,8 @@ export class StationCirculation {
   offsetMs = 0;
   clockSynced = false;
   private replaying = false;
+  /** Transactions being sent right now by send(): a replay must not race them. */
+  private inFlight = new Set<string>();
   private readonly clock: () => Date;
 
   constructor(private readonly d: StationCirculationDeps) {
@@ -83,7 +85,13 @@ export class StationCirculation {
   /** Journal, send, and wait for the server; null when it did not answer by the deadline. */
   private async send(req: StationRequest): Promise<ResponseEnvelope | null> {
     this.d.journal.add(req);
-    const r = await this.d.link.request(req, this.d.deadlineMs);
+    this.inFlight.add(req.id);
+    let r: ResponseEnvelope | null;
+    try {
+      r = await this.d.link.request(req, this.d.deadlineMs);
+    } finally {
+      this.inFlight.delete(req.id);
+    }
     this.d.journal.noteAttempt(req.id, r ? null : 'no answer before the deadline');
     if (!r) return null;
     this.noteAnswer(r);
@@ -239,7 +247,10 @@ export class StationCirculation {
     this.replaying = true;
     let done = 0;
     try {
+      // Entries left by a crash mid-request are replayed too: if the server applied them the replay
+      // gets the original answer; if not, the pupil may have left with the book, so it is recorded.
       for (const e of this.d.journal.pending()) {
+        if (this.inFlight.has(e.id)) continue;
         const r = await this.d.link.request(e.request, Math.max(this.d.deadlineMs, 5000));
         this.d.journal.noteAttempt(e.id, r ? null : 'no answer during replay');
         if (!r) break; // still unreachable: keep the rest in order

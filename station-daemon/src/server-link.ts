@@ -4,7 +4,8 @@
  * sync announcements.
  */
 import { EventEmitter } from 'node:events';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt } from '#core/node/mqtt.ts';
 import type { Logger } from 'pino';
 import { topics } from '#core/protocol/topics.ts';
 import { responseSchema, syncAnnouncement, type ResponseEnvelope, type StationRequest, type StatusPayload } from '#core/protocol/messages.ts';
@@ -29,7 +30,8 @@ export type OutgoingRequest = StationRequest;
 
 export class ServerLink extends EventEmitter<ServerLinkEvents> {
   private client: MqttClient | null = null;
-  private waiting = new Map<string, (r: ResponseEnvelope) => void>();
+  /** Callers waiting for an answer, by transaction id (the same id may be asked twice, e.g. by a replay). */
+  private waiting = new Map<string, ((r: ResponseEnvelope) => void)[]>();
   private statusProvider: (() => Omit<StatusPayload, 'state' | 'at' | 'device'>) | null = null;
   readonly replyTopic: string;
 
@@ -47,8 +49,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.statusProvider = statusProvider;
     const { school, device } = this.o;
     const will = JSON.stringify({ ...statusProvider(), state: 'offline', device, at: new Date().toISOString() });
-    const client = mqtt.connect(this.o.url, {
-      protocolVersion: 4,
+    const client = connectMqtt(this.o.url, {
       clientId: `${device}-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       username: device,
       password: this.o.password,
@@ -79,10 +80,10 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       if (topic === this.replyTopic) {
         const r = responseSchema.safeParse(json);
         if (!r.success) return this.o.log.warn({ topic }, 'ignored an invalid reply');
-        const done = this.waiting.get(r.data.id);
-        if (done) {
+        const waiters = this.waiting.get(r.data.id);
+        if (waiters) {
           this.waiting.delete(r.data.id);
-          done(r.data);
+          for (const done of waiters) done(r.data);
         }
       } else if (topic === topics.sync(school)) {
         const a = syncAnnouncement.safeParse(json);
@@ -106,20 +107,17 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     const client = this.client;
     if (!client?.connected) return null;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(req.id);
-        resolve(null);
-      }, deadlineMs);
-      this.waiting.set(req.id, (r) => {
+      const done = (r: ResponseEnvelope | null) => {
         clearTimeout(timer);
+        const rest = (this.waiting.get(req.id) ?? []).filter((w) => w !== done);
+        if (rest.length) this.waiting.set(req.id, rest);
+        else this.waiting.delete(req.id);
         resolve(r);
-      });
+      };
+      const timer = setTimeout(() => done(null), deadlineMs);
+      this.waiting.set(req.id, [...(this.waiting.get(req.id) ?? []), done]);
       client.publish(topics.request(this.o.school, this.o.device), JSON.stringify(req), { qos: 1 }, (err) => {
-        if (err) {
-          clearTimeout(timer);
-          this.waiting.delete(req.id);
-          resolve(null);
-        }
+        if (err) done(null);
       });
     });
   }

@@ -91,18 +91,21 @@ export async function startStation(opts: {
     log: log.child({ component: 'http' }),
   });
 
-  let syncing = false;
-  const syncAndReplay = async () => {
-    if (syncing) return;
-    syncing = true;
+  let syncing: Promise<void> | null = null;
+  let stopped = false;
+  const syncAndReplay = () => {
+    if (syncing || stopped) return syncing;
+    syncing = syncOnce().finally(() => (syncing = null));
+    return syncing;
+  };
+  const syncOnce = async () => {
     try {
       await circulation.replay();
       await circulation.sync();
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'sync failed; will retry');
     } finally {
-      syncing = false;
-      link.publishStatus();
+      if (!stopped) link.publishStatus();
     }
   };
   link.on('connected', () => {
@@ -135,11 +138,14 @@ export async function startStation(opts: {
     printer,
     sim: config.mode === 'sim' ? sim : null,
     async stop() {
+      stopped = true;
       clearInterval(retry);
       session.stop();
       await http.close();
       for (const r of readers) await r.close();
       await link.stop();
+      // A sync in flight answers (or times out) before the database it writes to is closed.
+      await syncing;
       db.close();
     },
   };
