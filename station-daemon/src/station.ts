@@ -87,7 +87,7 @@ export async function startStation(opts: {
     meta: { device: sc.device, role: sc.role, mode: config.mode, schoolName: config.school.name, version: STATION_VERSION },
     staticDir: opts.staticDir ?? resolve('dist/kiosk'),
     sim: config.mode === 'sim' ? sim : null,
-    health: () => ({ ...health(), online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
+    health: () => ({ ...health(), pid: process.pid, online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
     log: log.child({ component: 'http' }),
   });
 

@@ -51,6 +51,8 @@ export class DashboardHttp {
         demoLogins: o.mode === 'sim' ? o.demoLogins.map(({ username, password, role }) => ({ username, password, role })) : [],
       });
     });
+    // For the supervisor, systemd checks and tests: no personal data here.
+    app.get('/api/health', (_req, res) => res.json({ ok: true, pid: process.pid }));
     app.post('/api/login', (req, res) => {
       const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
       const acc = o.staff.find((s) => s.username === username);
