@@ -178,6 +178,34 @@ function suite(name: string, brokerFor: (ctx: Mocha.Context) => Promise<{ url?: 
       }
     });
 
+    it('rejects invalid payloads, counts them, and keeps serving', async () => {
+      const kiosk = school.stations[0]!;
+      const c = await mqtt.connectAsync(school.server.mqttUrl, { protocolVersion: 4, username: 'kiosk-1', password: 'pw-kiosk-1', reconnectPeriod: 0 });
+      try {
+        const before = school.server.mqtt.rejectedCount.invalid;
+        // Valid JSON from the right device, but not a request the protocol knows.
+        await c.publishAsync(topics.request('demo', 'kiosk-1'), JSON.stringify({ device: 'kiosk-1', type: 'checkout', items: 'all of them' }), { qos: 1 });
+        await c.publishAsync(topics.status('demo', 'kiosk-1'), JSON.stringify({ device: 'kiosk-1', state: 'sideways' }), { qos: 1 });
+        await waitUntil(() => school.server.mqtt.rejectedCount.invalid >= before + 2, 5000, 'both payloads to be rejected');
+        const logged = school.server.db.prepare(`SELECT reason FROM rejected_messages ORDER BY id DESC LIMIT 2`).all() as { reason: string }[];
+        assert.ok(logged.some((r) => /invalid request/.test(r.reason)));
+        // The server still answers a real request.
+        const r = await kiosk.circulation.identify(PUPIL_CARD);
+        assert.equal(r.ok && !r.offline, true);
+      } finally {
+        await c.endAsync();
+      }
+    });
+
+    it('keeps the dashboard API and socket closed without a login', async () => {
+      const res = await fetch(`http://127.0.0.1:${school.server.httpPort}/api/summary`);
+      assert.equal(res.status, 401);
+      const socket = ioClient(`http://127.0.0.1:${school.server.httpPort}`, { transports: ['websocket'], reconnection: false });
+      const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      socket.close();
+      assert.match(err.message, /LOGIN_REQUIRED/);
+    });
+
     it('refuses anonymous and wrong-password clients', async () => {
       await assert.rejects(mqtt.connectAsync(school.server.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 }));
       await assert.rejects(
