@@ -100,6 +100,9 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
     if (cfg.server?.sessionSecret === 'change-me-please-0123456789') {
       throw new ConfigError(`${source}: server.sessionSecret must be set to a secret of your own in production`);
     }
+    if (cfg.server?.mqtt.password === 'server-secret') {
+      throw new ConfigError(`${source}: server.mqtt.password must be set to a password of your own in production`);
+    }
   }
   return cfg;
 }

@@ -45,7 +45,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const [, , school, device, kind, type, ...rest] = parts;
   if (!school || !device || !kind || !isSegment(school) || !isSegment(device)) return null;
   if (rest.length > 0) return { school, device, kind: 'other' };
-  if (kind === 'event' && type) return { school, device, kind: 'event', eventType: type };
+  if (kind === 'event' && type) return isSegment(type) ? { school, device, kind: 'event', eventType: type } : { school, device, kind: 'other' };
   if (type !== undefined) return { school, device, kind: 'other' };
   if (kind === 'status' || kind === 'request' || kind === 'reply' || kind === 'sync') return { school, device, kind };
   return { school, device, kind: 'other' };

@@ -35,8 +35,9 @@ export class Journal {
     this.db.prepare(`DELETE FROM journal WHERE id = ?`).run(id);
   }
 
+  /** Entries in the order they were written (ids follow a clock that may jump, so not by id). */
   pending(): JournalEntry[] {
-    const rows = this.db.prepare(`SELECT id, request, offline, attempts FROM journal ORDER BY id`).all() as {
+    const rows = this.db.prepare(`SELECT id, request, offline, attempts FROM journal ORDER BY rowid`).all() as {
       id: string;
       request: string;
       offline: number;

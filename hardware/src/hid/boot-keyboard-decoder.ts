@@ -15,6 +15,8 @@ export interface DecoderOptions {
 export class BootKeyboardDecoder {
   private down = new Set<number>();
   private buffer = '';
+  /** Set when input ran past maxLength: the rest, up to the terminator, is dropped as noise. */
+  private overflowed = false;
   private readonly terminator: 'enter' | 'tab';
   private readonly maxLength: number;
   /** Reports that were not 8 bytes long, kept for the device's health line. */
@@ -50,6 +52,7 @@ export class BootKeyboardDecoder {
   /** Drops a half-read code (e.g. after a timeout between reports). */
   reset(): void {
     this.buffer = '';
+    this.overflowed = false;
     this.down.clear();
   }
 
@@ -58,12 +61,19 @@ export class BootKeyboardDecoder {
     const isTerminator = this.terminator === 'enter' ? isEnter : key === USAGE_TAB;
     if (isTerminator) {
       const code = this.buffer;
+      const dropped = this.overflowed;
       this.buffer = '';
-      return code.length > 0 ? code : undefined;
+      this.overflowed = false;
+      return code.length > 0 && !dropped ? code : undefined;
     }
     const ch = usageToChar(key, shift);
     if (ch === undefined) return undefined;
-    if (this.buffer.length >= this.maxLength) this.buffer = '';
+    if (this.overflowed) return undefined;
+    if (this.buffer.length >= this.maxLength) {
+      this.overflowed = true;
+      this.buffer = '';
+      return undefined;
+    }
     this.buffer += ch;
     return undefined;
   }

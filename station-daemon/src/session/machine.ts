@@ -161,11 +161,17 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     const lent = this.v.items.filter((i) => i.state === 'ok');
     let slip = this.v.slip;
     if (slip !== 'skipped' && lent.length > 0 && this.o.printer) {
-      const res = await this.o.printer.print(
-        slipFor({ schoolName: this.o.schoolName, patron: this.v.patron!, items: lent, at: this.o.circulation.now(), width: this.o.widthChars }),
-      );
-      slip = res.ok ? 'printed' : 'failed';
-      if (!res.ok) this.o.log.warn({ reason: res.reason }, 'slip not printed');
+      try {
+        const res = await this.o.printer.print(
+          slipFor({ schoolName: this.o.schoolName, patron: this.v.patron!, items: lent, at: this.o.circulation.now(), width: this.o.widthChars }),
+        );
+        slip = res.ok ? 'printed' : 'failed';
+        if (!res.ok) this.o.log.warn({ reason: res.reason }, 'slip not printed');
+      } catch (err) {
+        // A printer fault must never keep a pupil's data on screen: the session ends regardless.
+        slip = 'failed';
+        this.o.log.warn({ err: (err as Error).message }, 'printer failed');
+      }
     }
     this.o.log.info({ why, items: lent.length, slip }, 'session finished');
     this.cardCode = null;

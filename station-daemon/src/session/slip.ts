@@ -30,7 +30,7 @@ export function slipFor(a: { schoolName: string; patron: PatronView; items: Kios
   const at = new Date(a.at.getTime() + 7 * 3600 * 1000).toISOString(); // school time, UTC+7
   const lines = [
     ...wrap(a.schoolName, a.width),
-    'PHIẾU MƯỢN SÁCH / LOAN SLIP',
+    ...wrap('PHIẾU MƯỢN SÁCH / LOAN SLIP', a.width),
     `${vnDate(at.slice(0, 10))} ${at.slice(11, 16)}`,
     rule,
     ...wrap(`${a.patron.fullName}${a.patron.className ? ` - Lớp ${a.patron.className}` : ''}`, a.width),
@@ -39,7 +39,7 @@ export function slipFor(a: { schoolName: string; patron: PatronView; items: Kios
   a.items.forEach((i, n) => {
     lines.push(...wrap(`${n + 1}. ${i.title ?? i.barcode}`, a.width));
     lines.push(`   ${i.barcode}`);
-    if (i.dueDate) lines.push(`   Hạn trả / Due: ${vnDate(i.dueDate)}`);
+    if (i.dueDate) lines.push(...wrap(`   Hạn trả / Due: ${vnDate(i.dueDate)}`, a.width).map((l, k) => (k === 0 ? l : `   ${l}`)));
   });
   lines.push(rule, ...wrap('Em nhớ trả sách đúng hạn nhé! Please return on time.', a.width));
   return { lines };
