@@ -7,10 +7,9 @@ import type { Logger } from 'pino';
 import type { Config, StationConfig } from '#core/config.ts';
 import { openDatabase, type Db } from '#core/node/sqlite.ts';
 import type { StatusPayload } from '#core/protocol/messages.ts';
-import type { CodeReader, ReceiptPrinter } from '#hardware/interfaces.ts';
-import { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
-import { KeyboardWedgeReader } from '#hardware/drivers/keyboard-wedge-reader.ts';
-import { TextSlipPrinter } from '#hardware/drivers/text-slip-printer.ts';
+import type { ReceiptPrinter } from '#hardware/interfaces.ts';
+import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import { createDevices } from './devices.ts';
 import { STATION_MIGRATIONS } from './db/migrations.ts';
 import { Replica } from './replica.ts';
 import { Journal } from './journal.ts';
@@ -49,17 +48,8 @@ export async function startStation(opts: {
   const replica = new Replica(db);
   const journal = new Journal(db);
 
-  // Devices: each driver takes its transport; in sim mode the transport is a byte-level simulator.
-  const sim: Record<string, SimHidTransport> = {};
-  const readers: CodeReader[] = [];
-  for (const kind of ['card', 'scanner'] as const) {
-    const d = sc.devices[kind];
-    if (d.driver === 'none') continue;
-    const transport = new SimHidTransport({ terminator: d.terminator });
-    sim[kind] = transport;
-    readers.push(new KeyboardWedgeReader(transport, { kind, driver: d.driver, terminator: d.terminator }));
-  }
-  const printer: ReceiptPrinter | null = sc.devices.printer.driver === 'sim' ? new TextSlipPrinter(join(dir, 'printer')) : null;
+  const devices = await createDevices(sc, dir, log.child({ component: 'devices' }));
+  const { readers, printer, sim } = devices;
 
   const link = new ServerLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'mqtt' }) });
   const circulation = new StationCirculation({ link, replica, journal, device: sc.device, deadlineMs: sc.requestTimeoutMs, log: log.child({ component: 'circulation' }) });
@@ -142,7 +132,7 @@ export async function startStation(opts: {
       clearInterval(retry);
       session.stop();
       await http.close();
-      for (const r of readers) await r.close();
+      await devices.close();
       await link.stop();
       // A sync in flight answers (or times out) before the database it writes to is closed.
       await syncing;
