@@ -14,19 +14,51 @@ const credential = z.object({
 
 const readerDevice = z
   .object({
-    driver: z.enum(['sim', 'none']).default('sim').describe('sim: byte-level HID simulator (real drivers arrive with the hardware issue); none: not fitted'),
-    vendorId: z.number().int().optional().describe('USB vendor id (hid driver)'),
-    productId: z.number().int().optional().describe('USB product id (hid driver)'),
-    terminator: z.enum(['enter', 'tab']).default('enter').describe('the key that ends one code'),
+    driver: z
+      .enum(['sim', 'hid', 'hid-pos', 'serial', 'none'])
+      .default('sim')
+      .describe('sim: byte-level HID simulator; hid: USB keyboard-mode device read with node-hid; hid-pos: USB HID Point-of-Sale scanner (usage page 0x8C); serial: USB CDC / RS-232 scanner; none: not fitted'),
+    vendorId: z.number().int().min(0).max(0xffff).optional().describe('USB vendor id (hid, hid-pos): tells a card reader from a scanner'),
+    productId: z.number().int().min(0).max(0xffff).optional().describe('USB product id (hid, hid-pos)'),
+    path: z.string().optional().describe('serial device, e.g. /dev/openshelf-scanner (udev name) or /dev/ttyACM0 (serial)'),
+    baudRate: z.number().int().positive().default(9600).describe('serial speed'),
+    terminator: z.enum(['enter', 'tab']).default('enter').describe('the key (hid) or line end (serial: CR/LF) that ends one code'),
+    /** Card number normalisation, for card readers. */
+    cardFormat: z
+      .enum(['as-read', 'em4100-decimal10', 'uid-hex', 'uid-hex-reversed'])
+      .default('as-read')
+      .describe('how the school prints card numbers: as the reader types them, EM4100 as 10 decimal digits, or the UID in hex (reader byte order or reversed)'),
+    recordTo: z.string().optional().describe('append raw input with timestamps to this file (for support; replayable)'),
   })
-  .default({ driver: 'sim', terminator: 'enter' });
+  .default({ driver: 'sim', terminator: 'enter', baudRate: 9600, cardFormat: 'as-read' });
 
 const printerDevice = z
   .object({
-    driver: z.enum(['sim', 'none']).default('sim').describe('sim: writes each slip into the data dir'),
-    widthChars: z.number().int().min(24).max(64).default(32).describe('characters per line (58 mm: 32, 80 mm: 48)'),
+    driver: z
+      .enum(['sim', 'usb', 'serial', 'tcp', 'none'])
+      .default('sim')
+      .describe('sim: captures ESC/POS bytes into the data dir and decodes them to PNG; usb: printer-class device (/dev/usb/lp0); serial; tcp: network printer (port 9100); none: not fitted'),
+    path: z.string().optional().describe('usb or serial device path'),
+    baudRate: z.number().int().positive().default(19200),
+    host: z.string().optional().describe('tcp printer address'),
+    port: z.number().int().min(1).max(65535).default(9100),
+    paperMm: z.union([z.literal(58), z.literal(80)]).default(58).describe('58 mm (384 dots) or 80 mm (576 dots)'),
+    widthChars: z.number().int().min(24).max(64).default(32).describe('characters per line of the text layout (58 mm: 32, 80 mm: 48)'),
   })
-  .default({ driver: 'sim', widthChars: 32 });
+  .default({ driver: 'sim', baudRate: 19200, port: 9100, paperMm: 58, widthChars: 32 });
+
+const rfidDevice = z
+  .object({
+    driver: z.enum(['sim', 'feig-iso-host', 'none']).default('none').describe('sim: simulated pad speaking the FEIG ISO-Host protocol; feig-iso-host: a real FEIG reader on a serial port; none: no RFID'),
+    path: z.string().optional().describe('serial device of the reader'),
+    baudRate: z.number().int().positive().default(38400),
+    busAddress: z.number().int().min(0).max(255).default(0xff).describe('ISO-Host bus address (0xFF: any)'),
+    afiInLibrary: z.number().int().min(0).max(255).default(0x07).describe('AFI written on return ("in the library")'),
+    afiOnLoan: z.number().int().min(0).max(255).default(0xc2).describe('AFI written on loan'),
+    useEas: z.boolean().default(false).describe('also set/reset the EAS bit (NXP ICODE)'),
+    pollMs: z.number().int().min(50).max(5000).default(250).describe('inventory interval'),
+  })
+  .default({ driver: 'none', baudRate: 38400, busAddress: 0xff, afiInLibrary: 0x07, afiOnLoan: 0xc2, useEas: false, pollMs: 250 });
 
 export const stationConfigSchema = z.object({
   device: segment.describe('this station\'s device id, also its MQTT username'),
@@ -39,8 +71,8 @@ export const stationConfigSchema = z.object({
   idleTimeoutSec: z.number().int().min(5).max(600).default(45).describe('seconds without activity before automatic logout'),
   idleWarningSec: z.number().int().min(0).max(120).default(10).describe('seconds of warning before that logout'),
   devices: z
-    .object({ card: readerDevice, scanner: readerDevice, printer: printerDevice })
-    .default({ card: { driver: 'sim', terminator: 'enter' }, scanner: { driver: 'sim', terminator: 'enter' }, printer: { driver: 'sim', widthChars: 32 } }),
+    .object({ card: readerDevice, scanner: readerDevice, printer: printerDevice, rfid: rfidDevice })
+    .prefault({}),
 });
 export type StationConfig = z.infer<typeof stationConfigSchema>;
 
