@@ -55,6 +55,11 @@ export const checkoutRequest = z.object({
   items: z.array(code).min(1).max(20),
   /** A homeroom teacher borrowing a class set for the classroom corner: the class id. */
   forClass: z.string().optional(),
+  /**
+   * Offline replays only: the items the station actually lent when it decided alone (possibly none).
+   * The server records exactly these, and queues a conflict if it had already answered differently.
+   */
+  lent: z.array(code).max(20).optional(),
 });
 export const checkinRequest = z.object({ ...requestBase, type: z.literal('checkin'), items: z.array(code).min(1).max(50) });
 export const renewRequest = z.object({
@@ -177,6 +182,8 @@ export const replicaItem = z.object({
 export const replicaLoan = z.object({
   barcode: z.string(),
   patronId: z.string(),
+  /** Set for a class-set loan: it belongs to the class, not to the teacher's own allowance. */
+  classId: z.string().nullable().optional(),
   dueDate: localDate,
   renewals: z.number().int(),
 });

@@ -21,6 +21,8 @@ export interface MqttServiceOptions {
   version: string;
   library: Library;
   authority: CirculationAuthority;
+  /** Each device's role from the config: only stations may ask for circulation. */
+  deviceRoles: ReadonlyMap<string, 'kiosk' | 'dropbox' | 'counter'>;
   clock: () => Date;
   log: Logger;
 }
@@ -90,7 +92,7 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     }
     if (t.kind === 'request') return this.onRequest(t.device, topic, json);
     if (t.kind === 'status') return this.onStatus(t.device, topic, json);
-    if (t.kind === 'event') return this.onDeviceEvent(t.device, topic, json);
+    if (t.kind === 'event') return this.onDeviceEvent(t.device, topic, json, t.eventType);
   }
 
   private reject(topic: string, reason: string, spoofed = false): void {
@@ -109,6 +111,8 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     // Defence in depth: an external broker without our ACL must not let a station speak for another,
     // nor make the server publish outside the station's own reply topic.
     if (req.device !== device) return this.reject(topic, `device ${req.device} published under ${device}`, true);
+    const role = this.o.deviceRoles.get(device);
+    if (role !== 'kiosk' && role !== 'dropbox') return this.reject(topic, `${device} (${role ?? 'unknown'}) may not make circulation requests`, true);
     if (req.replyTo !== topics.reply(this.o.school, device)) return this.reject(topic, `replyTo ${req.replyTo} is not ${device}'s reply topic`, true);
     let outcome;
     try {
@@ -130,6 +134,8 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     const r = statusSchema.safeParse(json);
     if (!r.success) return this.reject(topic, 'invalid status');
     if (r.data.device !== device) return this.reject(topic, 'status for another device', true);
+    const role = this.o.deviceRoles.get(device);
+    if (r.data.role !== role) return this.reject(topic, `status claims role ${r.data.role} but ${device} is ${role ?? 'unknown'}`, true);
     const s = r.data;
     this.o.library.db
       .prepare(
@@ -140,9 +146,10 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     this.emit('station', s);
   }
 
-  private onDeviceEvent(device: string, topic: string, json: unknown): void {
+  private onDeviceEvent(device: string, topic: string, json: unknown, topicType: string | undefined): void {
     const r = eventSchema.safeParse(json);
     if (!r.success) return this.reject(topic, 'invalid event');
+    if (r.data.type !== topicType) return this.reject(topic, `event of type ${r.data.type} under .../event/${topicType}`);
     if (r.data.device !== device) return this.reject(topic, 'event for another device', true);
     // Circulation events come only from the server, after it applied the transaction.
     if (r.data.type === 'checkout' || r.data.type === 'checkin' || r.data.type === 'renew') {

@@ -76,6 +76,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     version: VERSION,
     library,
     authority,
+    deviceRoles: new Map(sc.devices.map((d) => [d.username, d.role])),
     clock,
     log: log.child({ component: 'mqtt' }),
   });

@@ -143,8 +143,8 @@ export class StationCirculation {
     const { replica } = this.d;
     const p = replica.patronById(patronId);
     if (!p || forClass) {
-      // Class sets need the server's class records: refuse rather than guess.
-      this.d.journal.clear(req.id);
+      // Class sets need the server's class records: refuse rather than guess (and say so on replay).
+      this.d.journal.markOffline({ ...req, lent: [] } as StationRequest);
       return { items: items.map((b) => ({ barcode: b, ok: false, title: replica.item(b)?.title ?? null, reason: reason('SERVER_UNREACHABLE') })), offline: true };
     }
     const policy = replica.policy();
@@ -168,12 +168,9 @@ export class StationCirculation {
         : { barcode: d.barcode, ok: false, title: replica.item(d.barcode)?.title ?? null, reason: d.reason },
     );
     const lent = results.filter((x) => x.ok);
-    if (lent.length === 0) {
-      this.d.journal.clear(req.id);
-      return { items: results, offline: true };
-    }
-    // Replay only what was actually lent, so the server records exactly the books that left.
-    this.d.journal.markOffline({ ...req, items: lent.map((x) => x.barcode) } as StationRequest);
+    // Kept even when nothing was lent: the request may have reached the server after our deadline,
+    // and the replay tells it what the pupil really took (a mismatch becomes a conflict there).
+    this.d.journal.markOffline({ ...req, lent: lent.map((x) => x.barcode) } as StationRequest);
     for (const x of lent) if (x.ok && x.dueDate) replica.noteLoan(x.barcode, { barcode: x.barcode, patronId: p.id, dueDate: x.dueDate, renewals: 0 });
     return { items: results, offline: true };
   }

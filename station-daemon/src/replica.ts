@@ -84,10 +84,11 @@ export class Replica {
     return r ? (JSON.parse(r.data) as ReplicaLoan) : null;
   }
 
+  /** A patron's own open loans (class-set loans they are responsible for are the class's, not theirs). */
   loansOf(patronId: string): ReplicaLoan[] {
-    return (this.db.prepare(`SELECT data FROM replica_loans WHERE patron_id = ?`).all(patronId) as { data: string }[]).map(
-      (r) => JSON.parse(r.data) as ReplicaLoan,
-    );
+    return (this.db.prepare(`SELECT data FROM replica_loans WHERE patron_id = ?`).all(patronId) as { data: string }[])
+      .map((r) => JSON.parse(r.data) as ReplicaLoan)
+      .filter((l) => !l.classId);
   }
 
   /** Records a loan or return the station made itself, so its next offline decision sees it. */

@@ -61,6 +61,7 @@ export async function startStation(opts: {
     widthChars: sc.devices.printer.widthChars,
     idleTimeoutMs: sc.idleTimeoutSec * 1000,
     isOnline: () => link.connected,
+    utcOffsetMinutes: () => replica.calendar().timeZoneOffsetMinutes,
     log: log.child({ component: 'session' }),
   });
   for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));

@@ -32,17 +32,18 @@ describe('core/config', () => {
       assert.equal(st.requestTimeoutMs, 1500);
       assert.equal(st.idleTimeoutSec, 45);
       assert.equal(st.idleWarningSec, 10);
-      assert.deepEqual(st.devices.card, { driver: 'sim', terminator: 'enter' });
-      assert.deepEqual(st.devices.scanner, { driver: 'sim', terminator: 'enter' });
-      assert.deepEqual(st.devices.printer, { driver: 'sim', widthChars: 32 });
+      assert.deepEqual(st.devices.card, { driver: 'sim', terminator: 'enter', baudRate: 9600, cardFormat: 'as-read' });
+      assert.deepEqual(st.devices.scanner, { driver: 'sim', terminator: 'enter', baudRate: 9600, cardFormat: 'as-read' });
+      assert.deepEqual(st.devices.printer, { driver: 'sim', widthChars: 32, baudRate: 19200, port: 9100, paperMm: 58 });
+      assert.equal(st.devices.rfid.driver, 'none');
     });
 
     it('fills in the devices a station leaves out and keeps the ones it sets', () => {
       const cfg = parseConfig({ mode: 'sim', stations: [{ device: 'k', password: 'pw', devices: { printer: { widthChars: 48 }, card: { terminator: 'tab' } } }] });
       const d = cfg.stations[0]!.devices;
-      assert.deepEqual(d.printer, { driver: 'sim', widthChars: 48 });
-      assert.deepEqual(d.card, { driver: 'sim', terminator: 'tab' });
-      assert.deepEqual(d.scanner, { driver: 'sim', terminator: 'enter' });
+      assert.deepEqual(d.printer, { driver: 'sim', widthChars: 48, baudRate: 19200, port: 9100, paperMm: 58 });
+      assert.deepEqual(d.card, { driver: 'sim', terminator: 'tab', baudRate: 9600, cardFormat: 'as-read' });
+      assert.deepEqual(d.scanner, { driver: 'sim', terminator: 'enter', baudRate: 9600, cardFormat: 'as-read' });
     });
 
     it('fills in the server block: embedded broker, own login, no devices or staff', () => {

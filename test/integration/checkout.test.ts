@@ -139,6 +139,14 @@ function suite(name: string, brokerFor: (ctx: Mocha.Context) => Promise<{ url?: 
       assert.equal(openLoans(school, book).length, 1);
       const events = school.server.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE id = ?`).get(req.id) as { n: number };
       assert.equal(events.n, 1);
+
+      // The station missed the answer, decided alone that nothing left, and replays that: a conflict
+      // for the librarian, and still the original answer and one loan.
+      const third = await kiosk.link.request({ ...req, offline: true, lent: [] }, 5000);
+      assert.deepEqual(third, first);
+      assert.equal(openLoans(school, book).length, 1);
+      const conflicts = school.server.db.prepare(`SELECT code FROM conflicts WHERE tx_id = ?`).all(req.id) as { code: string }[];
+      assert.deepEqual(conflicts.map((c) => c.code), ['DECISION_MISMATCH']);
     });
 
     it('refuses a station that publishes as another station', async () => {

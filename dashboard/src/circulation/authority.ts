@@ -41,7 +41,11 @@ export class CirculationAuthority {
   handle(req: StationRequest): Outcome {
     const { db } = this.deps.library;
     const known = db.prepare(`SELECT response FROM transactions WHERE id = ?`).get(req.id) as { response: string } | undefined;
-    if (known) return { response: JSON.parse(known.response) as ResponseEnvelope, replay: true };
+    if (known) {
+      const response = JSON.parse(known.response) as ResponseEnvelope;
+      if (req.type === 'checkout' && req.offline && req.lent) this.checkDecisionMatches(req, response);
+      return { response, replay: true };
+    }
     if (req.type === 'sync') return { response: this.sync(req.id, req.since), replay: false };
 
     const run = db.transaction((): ResponseEnvelope => {
@@ -52,6 +56,26 @@ export class CirculationAuthority {
       return response;
     });
     return { response: run(), replay: false };
+  }
+
+  /**
+   * The station timed out, decided alone, and now replays; but the server had answered the first
+   * copy of the request. If the two decisions differ, the librarian must sort out which books left.
+   */
+  private checkDecisionMatches(req: Extract<StationRequest, { type: 'checkout' }>, response: ResponseEnvelope): void {
+    const served = response.status === 'ok' ? (response.data as CirculationData).items.filter((i) => i.ok).map((i) => i.barcode) : [];
+    const lent = req.lent ?? [];
+    const same = served.length === lent.length && served.every((b) => lent.includes(b));
+    if (same) return;
+    const db = this.deps.library.db;
+    const exists = db.prepare(`SELECT 1 FROM conflicts WHERE tx_id = ? AND code = 'DECISION_MISMATCH'`).get(req.id);
+    if (exists) return;
+    db.prepare(`INSERT INTO conflicts (tx_id, device, at, barcode, code, detail) VALUES (?, ?, ?, NULL, 'DECISION_MISMATCH', ?)`).run(
+      req.id,
+      req.device,
+      req.at,
+      `server lent [${served.join(', ')}] but the station, past its deadline, lent [${lent.join(', ')}]`,
+    );
   }
 
   private apply(req: Exclude<StationRequest, { type: 'sync' }>): ResponseEnvelope {
@@ -119,7 +143,9 @@ export class CirculationAuthority {
       if (p.homeroomClassId !== req.forClass) return this.fail(req.id, 'NOT_HOMEROOM_TEACHER');
       classId = req.forClass;
     }
-    const found = req.items.map((b) => ({ barcode: b, row: library.itemByBarcode(b) }));
+    // An offline replay records exactly what the station lent, not everything the pupil scanned.
+    const asked = req.offline && req.lent ? req.lent : req.items;
+    const found = asked.map((b) => ({ barcode: b, row: library.itemByBarcode(b) }));
     const unknown = found.filter((f) => !f.row).map((f) => f.barcode);
     const rows = found.flatMap((f) => (f.row ? [f.row] : []));
     const titles = new Map(rows.map((r) => [r.barcode, r.title]));

@@ -195,10 +195,10 @@ export class Library {
     for (const i of items) out.push({ seq: 0, entity: 'item', key: i.barcode, data: { ...i, referenceOnly: i.referenceOnly === 1 } });
     const loans = this.db
       .prepare(
-        `SELECT c.barcode, l.patron_id AS patronId, l.due_date AS dueDate, l.renewals
+        `SELECT c.barcode, l.patron_id AS patronId, l.class_id AS classId, l.due_date AS dueDate, l.renewals
          FROM loans l JOIN copies c ON c.id = l.copy_id WHERE l.returned_at IS NULL`,
       )
-      .all() as { barcode: string; patronId: string; dueDate: string; renewals: number }[];
+      .all() as { barcode: string; patronId: string; classId: string | null; dueDate: string; renewals: number }[];
     for (const l of loans) out.push({ seq: 0, entity: 'loan', key: l.barcode, data: l });
     return out;
   }
@@ -215,8 +215,9 @@ export class Library {
       status: item.status,
     });
     const loan = item.loanId
-      ? (this.db.prepare(`SELECT patron_id AS patronId, due_date AS dueDate, renewals FROM loans WHERE id = ?`).get(item.loanId) as {
+      ? (this.db.prepare(`SELECT patron_id AS patronId, class_id AS classId, due_date AS dueDate, renewals FROM loans WHERE id = ?`).get(item.loanId) as {
           patronId: string;
+          classId: string | null;
           dueDate: string;
           renewals: number;
         })

@@ -24,6 +24,8 @@ export interface SessionOptions {
   /** How long the goodbye screen stays before idle. */
   finishedMs?: number;
   isOnline: () => boolean;
+  /** The school's UTC offset in minutes (from the calendar), for the slip's time. */
+  utcOffsetMinutes?: () => number;
   log: Logger;
 }
 
@@ -163,7 +165,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     if (slip !== 'skipped' && lent.length > 0 && this.o.printer) {
       try {
         const res = await this.o.printer.print(
-          slipFor({ schoolName: this.o.schoolName, patron: this.v.patron!, items: lent, at: this.o.circulation.now(), width: this.o.widthChars }),
+          slipFor({ schoolName: this.o.schoolName, patron: this.v.patron!, items: lent, at: this.o.circulation.now(), width: this.o.widthChars, utcOffsetMinutes: this.o.utcOffsetMinutes?.() }),
         );
         slip = res.ok ? 'printed' : 'failed';
         if (!res.ok) this.o.log.warn({ reason: res.reason }, 'slip not printed');

@@ -25,9 +25,10 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-export function slipFor(a: { schoolName: string; patron: PatronView; items: KioskItemLine[]; at: Date; width: number }): Slip {
+/** utcOffsetMinutes: the school's time zone (the calendar's; Vietnam is +420, the default). */
+export function slipFor(a: { schoolName: string; patron: PatronView; items: KioskItemLine[]; at: Date; width: number; utcOffsetMinutes?: number }): Slip {
   const rule = '-'.repeat(a.width);
-  const at = new Date(a.at.getTime() + 7 * 3600 * 1000).toISOString(); // school time, UTC+7
+  const at = new Date(a.at.getTime() + (a.utcOffsetMinutes ?? 420) * 60000).toISOString(); // school time
   const lines = [
     ...wrap(a.schoolName, a.width),
     ...wrap('PHIẾU MƯỢN SÁCH / LOAN SLIP', a.width),
