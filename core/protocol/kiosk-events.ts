@@ -5,7 +5,8 @@
  */
 import type { LoanView, PatronView, Reason } from './messages.ts';
 
-export type SessionScreen = 'idle' | 'patron' | 'finished';
+/** idle → patron (borrowing) or return (anyone returns books, no card needed) → finished → idle. */
+export type SessionScreen = 'idle' | 'patron' | 'return' | 'finished';
 
 export interface KioskItemLine {
   barcode: string;
@@ -32,6 +33,10 @@ export interface SessionView {
   online: boolean;
   /** When the automatic logout happens (ISO time), or null when no pupil is in session. */
   idleDeadline: string | null;
+  /** True in the last seconds before the automatic logout: the kiosk asks "Em còn ở đây không?". */
+  idleWarning: boolean;
+  /** A homeroom teacher borrowing for the classroom corner: the class's name; null for own loans. */
+  forClass: string | null;
 }
 
 export interface StationMeta {
@@ -51,6 +56,14 @@ export interface KioskClientToServer {
   finish: () => void;
   /** The pupil chose "no slip" for this session. */
   noSlip: () => void;
+  /** "Trả sách" on the idle screen: scans now return books. */
+  startReturn: () => void;
+  /** Renew one of the identified patron's loans (from the loan list). */
+  renew: (barcode: string) => void;
+  /** A homeroom teacher's "Mượn cho lớp" switch: scans become class-set loans (or own loans again). */
+  forClass: (on: boolean) => void;
+  /** Any touch on the screen: the pupil is still there, push the automatic logout back. */
+  stillHere: () => void;
 }
 
 export const IDLE_VIEW: SessionView = {
@@ -64,4 +77,6 @@ export const IDLE_VIEW: SessionView = {
   slip: 'none',
   online: true,
   idleDeadline: null,
+  idleWarning: false,
+  forClass: null,
 };

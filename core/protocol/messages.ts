@@ -45,6 +45,8 @@ const requestBase = {
   at: isoTime,
   /** True when the station decided alone (server unreachable) and is replaying its journal. */
   offline: z.boolean().optional(),
+  /** The station had not yet learnt the server's time when it made this (a Pi has no RTC): `at` may be wrong. */
+  unsynced: z.boolean().optional(),
 };
 
 export const identifyRequest = z.object({ ...requestBase, type: z.literal('identify'), code });
@@ -53,7 +55,7 @@ export const checkoutRequest = z.object({
   type: z.literal('checkout'),
   patronId: z.string().min(1),
   items: z.array(code).min(1).max(20),
-  /** A homeroom teacher borrowing a class set for the classroom corner: the class id. */
+  /** A homeroom teacher borrowing a class set for the classroom corner: the class's name (or id). */
   forClass: z.string().optional(),
   /**
    * Offline replays only: the items the station actually lent when it decided alone (possibly none).

@@ -36,6 +36,11 @@ export interface StationCirculationDeps {
   deadlineMs: number;
   log: Logger;
   clock?: () => Date;
+  /**
+   * Crash-test hook, called at named points of a transaction ('journaled', 'published'); the
+   * station wires it from OPENSHELF_FAULT so tests can kill the process exactly there.
+   */
+  fault?: (point: 'journaled' | 'published', type: StationRequest['type']) => void;
 }
 
 function reason(code: string): Reason {
@@ -72,6 +77,7 @@ export class StationCirculation {
       replyTo: this.d.link.replyTopic,
       device: this.d.device,
       at: now.toISOString(),
+      ...(this.clockSynced ? {} : { unsynced: true }),
     } as unknown as StationRequest;
   }
 
@@ -85,10 +91,11 @@ export class StationCirculation {
   /** Journal, send, and wait for the server; null when it did not answer by the deadline. */
   private async send(req: StationRequest): Promise<ResponseEnvelope | null> {
     this.d.journal.add(req);
+    this.d.fault?.('journaled', req.type);
     this.inFlight.add(req.id);
     let r: ResponseEnvelope | null;
     try {
-      r = await this.d.link.request(req, this.d.deadlineMs);
+      r = await this.d.link.request(req, this.d.deadlineMs, () => this.d.fault?.('published', req.type));
     } finally {
       this.inFlight.delete(req.id);
     }

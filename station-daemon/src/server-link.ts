@@ -103,7 +103,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
    * Sends a request and waits for the server's answer until the deadline (ms).
    * Resolves null when there is no answer in time: the caller decides offline.
    */
-  async request(req: OutgoingRequest, deadlineMs: number): Promise<ResponseEnvelope | null> {
+  async request(req: OutgoingRequest, deadlineMs: number, onPublished?: () => void): Promise<ResponseEnvelope | null> {
     const client = this.client;
     if (!client?.connected) return null;
     return new Promise((resolve) => {
@@ -118,6 +118,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       this.waiting.set(req.id, [...(this.waiting.get(req.id) ?? []), done]);
       client.publish(topics.request(this.o.school, this.o.device), JSON.stringify(req), { qos: 1 }, (err) => {
         if (err) done(null);
+        else onPublished?.();
       });
     });
   }

@@ -52,7 +52,17 @@ export async function startStation(opts: {
   const { readers, printer, sim } = devices;
 
   const link = new ServerLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'mqtt' }) });
-  const circulation = new StationCirculation({ link, replica, journal, device: sc.device, deadlineMs: sc.requestTimeoutMs, log: log.child({ component: 'circulation' }) });
+  // Crash tests only, e.g. OPENSHELF_FAULT=kill-after-journaled:checkout or kill-after-published:checkout.
+  const faultAt = process.env.OPENSHELF_FAULT;
+  const circulation = new StationCirculation({
+    link,
+    replica,
+    journal,
+    device: sc.device,
+    deadlineMs: sc.requestTimeoutMs,
+    log: log.child({ component: 'circulation' }),
+    ...(faultAt ? { fault: (point: string, type: string) => faultAt === `kill-after-${point}:${type}` && process.kill(process.pid, 'SIGKILL') } : {}),
+  });
   const session = new KioskSession({
     circulation,
     printer,
@@ -60,6 +70,7 @@ export async function startStation(opts: {
     institution: config.school.institution,
     widthChars: sc.devices.printer.widthChars,
     idleTimeoutMs: sc.idleTimeoutSec * 1000,
+    idleWarningMs: sc.idleWarningSec * 1000,
     isOnline: () => link.connected,
     utcOffsetMinutes: () => replica.calendar().timeZoneOffsetMinutes,
     log: log.child({ component: 'session' }),

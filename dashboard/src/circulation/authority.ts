@@ -140,8 +140,9 @@ export class CirculationAuthority {
     if (!p) return this.fail(req.id, 'PATRON_UNKNOWN');
     let classId: string | null = null;
     if (req.forClass) {
-      if (p.homeroomClassId !== req.forClass) return this.fail(req.id, 'NOT_HOMEROOM_TEACHER');
-      classId = req.forClass;
+      // The kiosk knows the class by its name ("4A"); scripts may send the id.
+      if (!p.homeroomClassId || (req.forClass !== p.homeroomClassId && req.forClass !== p.homeroomClass)) return this.fail(req.id, 'NOT_HOMEROOM_TEACHER');
+      classId = p.homeroomClassId;
     }
     // An offline replay records exactly what the station lent, not everything the pupil scanned.
     const asked = req.offline && req.lent ? req.lent : req.items;
@@ -205,8 +206,11 @@ export class CirculationAuthority {
   ): ItemResult[] {
     const { library, policy, calendar } = this.deps;
     const db = library.db;
-    const conflict = (barcode: string, code: string, detail: string) =>
+    const conflict = (barcode: string | null, code: string, detail: string) =>
       db.prepare(`INSERT INTO conflicts (tx_id, device, at, barcode, code, detail) VALUES (?, ?, ?, ?, ?, ?)`).run(req.id, req.device, req.at, barcode, code, detail);
+    // Things the librarian must look at, though the loan stands: the pupil has the book.
+    if (!p.active || p.blockedReason) conflict(null, 'PATRON_BLOCKED_MEANWHILE', `${p.id} was ${p.active ? `blocked (${p.blockedReason})` : 'inactive'} when ${req.device}'s offline loan arrived`);
+    if (req.unsynced) conflict(null, 'CLOCK_UNSYNCED', `${req.device} lent without a synchronised clock: the loan time ${req.at} may be wrong`);
     const results: ItemResult[] = unknown.map((b) => {
       conflict(b, 'ITEM_UNKNOWN', 'offline loan of a barcode the catalogue does not know');
       return { barcode: b, ok: false, title: null, reason: reason('ITEM_UNKNOWN') };

@@ -66,6 +66,12 @@ export class KioskServer {
       socket.emit('session', o.session.view);
       socket.on('finish', () => void o.session.finish());
       socket.on('noSlip', () => o.session.noSlip());
+      socket.on('startReturn', () => void o.session.startReturn());
+      socket.on('renew', (barcode) => {
+        if (typeof barcode === 'string' && barcode.length <= 64) void o.session.renew(barcode);
+      });
+      socket.on('forClass', (on) => o.session.setForClass(on === true));
+      socket.on('stillHere', () => o.session.stillHere());
     });
     o.session.on('view', (v) => this.io.emit('session', v));
   }

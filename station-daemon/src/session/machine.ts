@@ -21,6 +21,8 @@ export interface SessionOptions {
   institution: string;
   widthChars: number;
   idleTimeoutMs: number;
+  /** How long before the automatic logout the kiosk warns; default 10 s. */
+  idleWarningMs?: number;
   /** How long the goodbye screen stays before idle. */
   finishedMs?: number;
   isOnline: () => boolean;
@@ -41,6 +43,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   private queue: Promise<void> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | null = null;
   private finishedTimer: NodeJS.Timeout | null = null;
+  private warnTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: SessionOptions) {
     super();
@@ -71,6 +74,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
 
   card(code: string): Promise<void> {
     return this.enqueue(async () => {
+      if (this.v.screen === 'return') await this.doFinish('card');
       if (this.v.screen === 'patron') {
         if (code === this.cardCode) return this.doFinish('card');
         await this.doFinish('card');
@@ -85,9 +89,10 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
       // The card's barcode (or its QR, which holds only the barcode) identifies like a tap.
       if (asCard?.type === 'patron') {
         if (this.v.screen === 'patron' && code === this.cardCode) return this.doFinish('card');
-        if (this.v.screen === 'patron') await this.doFinish('card');
+        if (this.v.screen === 'patron' || this.v.screen === 'return') await this.doFinish('card');
         return this.doIdentify(code);
       }
+      if (this.v.screen === 'return') return this.doReturn(code);
       if (this.v.screen !== 'patron') {
         this.set({ notice: notice('TAP_CARD_FIRST', 'info') });
         return;
@@ -98,8 +103,53 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
 
   finish(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.v.screen === 'patron') await this.doFinish('button');
+      if (this.v.screen === 'patron' || this.v.screen === 'return') await this.doFinish('button');
     });
+  }
+
+  /** "Trả sách": from idle (or the goodbye screen), scans return books until Finish or the timeout. */
+  startReturn(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen !== 'idle' && this.v.screen !== 'finished') return;
+      if (this.finishedTimer) clearTimeout(this.finishedTimer);
+      this.cardCode = null;
+      this.v = { ...IDLE_VIEW, screen: 'return', sessionId: randomUUID() };
+      this.touch();
+      this.set({});
+    });
+  }
+
+  /** Renews one loan of the identified patron. */
+  renew(barcode: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen !== 'patron' || !this.v.loans.some((l) => l.barcode === barcode)) return;
+      this.touch();
+      const r = await this.o.circulation.renew(this.v.patron!.id, [barcode]);
+      const res = r.items[0];
+      if (res?.ok) {
+        this.set({
+          loans: this.v.loans.map((l) => (l.barcode === barcode ? { ...l, dueDate: res.dueDate ?? l.dueDate, renewals: l.renewals + 1, overdue: false } : l)),
+          notice: { code: 'RENEWED', level: 'info', message_vi: 'Đã gia hạn sách.', message_en: 'Renewed.' },
+        });
+      } else {
+        this.set({ notice: res && !res.ok ? { ...res.reason, level: 'error' } : notice('TRY_AGAIN') });
+      }
+    });
+  }
+
+  /** A homeroom teacher switches between own loans and class-set loans for their class. */
+  setForClass(on: boolean): void {
+    const cls = this.v.patron?.homeroomClass;
+    if (this.v.screen !== 'patron' || !cls) return;
+    this.touch();
+    this.set({ forClass: on ? cls : null, notice: null });
+  }
+
+  /** A touch on the screen: the pupil is still there. */
+  stillHere(): void {
+    if (this.v.screen !== 'patron' && this.v.screen !== 'return') return;
+    this.touch();
+    this.set({});
   }
 
   noSlip(): void {
@@ -108,11 +158,19 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
 
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.warnTimer) clearTimeout(this.warnTimer);
+    const warnMs = Math.min(this.o.idleWarningMs ?? 10000, this.o.idleTimeoutMs);
+    // The logout runs through the queue like any input, so it also ends a session whose receipt
+    // prompt or dialog is open on the page: the page only renders what the daemon sends.
     this.idleTimer = setTimeout(() => void this.enqueue(async () => {
-      if (this.v.screen === 'patron') await this.doFinish('timeout');
+      if (this.v.screen === 'patron' || this.v.screen === 'return') await this.doFinish('timeout');
     }), this.o.idleTimeoutMs);
     this.idleTimer.unref?.();
-    this.v = { ...this.v, idleDeadline: new Date(Date.now() + this.o.idleTimeoutMs).toISOString() };
+    this.warnTimer = setTimeout(() => {
+      if (this.v.screen === 'patron' || this.v.screen === 'return') this.set({ idleWarning: true });
+    }, this.o.idleTimeoutMs - warnMs);
+    this.warnTimer.unref?.();
+    this.v = { ...this.v, idleWarning: false, idleDeadline: new Date(Date.now() + this.o.idleTimeoutMs).toISOString() };
   }
 
   private async doIdentify(code: string): Promise<void> {
@@ -145,7 +203,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     const pending: KioskItemLine = { barcode, title: null, state: 'pending', dueDate: null, reason: null, offline: false };
     this.touch();
     this.set({ items: [...this.v.items.filter((i) => i.barcode !== barcode), pending], notice: null });
-    const r = await this.o.circulation.checkout(patron.id, [barcode]);
+    const r = await this.o.circulation.checkout(patron.id, [barcode], this.v.forClass ?? undefined);
     const res = r.items.find((i) => i.barcode === barcode) ?? r.items[0];
     const line: KioskItemLine = res?.ok
       ? { barcode, title: res.title, state: 'ok', dueDate: res.dueDate, reason: null, offline: r.offline }
@@ -153,14 +211,31 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     const ok = line.state === 'ok';
     this.set({
       items: this.v.items.map((i) => (i.barcode === barcode ? line : i)),
-      remaining: ok ? Math.max(0, this.v.remaining - 1) : this.v.remaining,
+      remaining: ok && !this.v.forClass ? Math.max(0, this.v.remaining - 1) : this.v.remaining,
       notice: line.reason ? { ...line.reason, level: 'error' } : null,
     });
   }
 
+  private async doReturn(barcode: string): Promise<void> {
+    this.touch();
+    if (this.v.items.some((i) => i.barcode === barcode && i.state === 'ok')) {
+      this.set({ notice: notice('ALREADY_SCANNED', 'info') });
+      return;
+    }
+    const pending: KioskItemLine = { barcode, title: null, state: 'pending', dueDate: null, reason: null, offline: false };
+    this.set({ items: [...this.v.items.filter((i) => i.barcode !== barcode), pending], notice: null });
+    const r = await this.o.circulation.checkin([barcode]);
+    const res = r.items[0];
+    const line: KioskItemLine = res?.ok
+      ? { barcode, title: res.title, state: 'ok', dueDate: null, reason: null, offline: r.offline }
+      : { barcode, title: res?.title ?? null, state: 'refused', dueDate: null, reason: res && !res.ok ? res.reason : null, offline: r.offline };
+    this.set({ items: this.v.items.map((i) => (i.barcode === barcode ? line : i)), notice: line.reason ? { ...line.reason, level: 'error' } : null });
+  }
+
   private async doFinish(why: 'button' | 'card' | 'timeout'): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const lent = this.v.items.filter((i) => i.state === 'ok');
+    if (this.warnTimer) clearTimeout(this.warnTimer);
+    const lent = this.v.screen === 'patron' ? this.v.items.filter((i) => i.state === 'ok') : [];
     let slip = this.v.slip;
     if (slip !== 'skipped' && lent.length > 0 && this.o.printer) {
       try {
@@ -191,6 +266,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
 
   stop(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.warnTimer) clearTimeout(this.warnTimer);
     if (this.finishedTimer) clearTimeout(this.finishedTimer);
   }
 }
