@@ -12,6 +12,13 @@ export interface Bilingual {
 
 export const t = {
   idle: { vi: 'Chạm thẻ để mượn sách', en: 'Tap your card to borrow' },
+  startReturn: { vi: 'Trả sách', en: 'Return books' },
+  returnTitle: { vi: 'Trả sách', en: 'Return books' },
+  returnHint: { vi: 'Quét mã sách để trả', en: 'Scan a book to return it' },
+  returnedTitle: { vi: 'Sách vừa trả', en: 'Books returned' },
+  returned: { vi: 'Đã trả', en: 'Returned' },
+  done: { vi: 'Xong', en: 'Done' },
+  thanksReturn: { vi: 'Cảm ơn! Sách đã được trả.', en: 'Thank you! Your books are back.' },
   hello: (name: string) => ({ vi: `Xin chào, ${name}`, en: `Hello, ${name}` }),
   className: (c: string) => ({ vi: `Lớp ${c}`, en: `Class ${c}` }),
   homeroom: (c: string) => ({ vi: `Chủ nhiệm lớp ${c}`, en: `Homeroom teacher, ${c}` }),
@@ -27,6 +34,14 @@ export const t = {
   borrowed: { vi: 'Đã mượn', en: 'Borrowed' },
   checking: { vi: 'Đang kiểm tra…', en: 'Checking…' },
   finish: { vi: 'Xong', en: 'Finish' },
+  renew: { vi: 'Gia hạn', en: 'Renew' },
+  forClass: (c: string) => ({ vi: `Mượn cho lớp ${c}`, en: `Borrow for class ${c}` }),
+  forClassOn: (c: string) => ({ vi: `Đang mượn cho lớp ${c}`, en: `Borrowing for class ${c}` }),
+  // Anyone may stand at the return screen; a child most likely, so "em" unless we know a teacher is there.
+  idleAskPupil: { vi: 'Em còn ở đây không?', en: 'Are you still there?' },
+  idleAskStaff: { vi: 'Thầy cô còn ở đây không?', en: 'Are you still there?' },
+  idleTouch: { vi: 'Chạm vào màn hình để tiếp tục.', en: 'Touch the screen to continue.' },
+  keepGoing: { vi: 'Tiếp tục', en: 'Continue' },
   noSlip: { vi: 'Không in phiếu', en: 'No slip' },
   goodbye: { vi: 'Tạm biệt! Nhớ trả sách đúng hạn nhé.', en: 'Goodbye! Remember to return your books on time.' },
   slipPrinted: { vi: 'Nhớ lấy phiếu mượn nhé', en: 'Take your slip' },

@@ -1,12 +1,18 @@
 /**
  * The kiosk's whole state, as signals. `applyEvent` is the only writer and does no I/O, so every
- * rule about what the page may show (above all: no pupil data while disconnected) is tested
- * without a socket or a browser.
+ * rule about what the page may show (above all: no pupil data while disconnected, on the idle or
+ * the return screen) is tested without a socket or a browser.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { IDLE_VIEW, type SessionView, type StationMeta } from '../../core/protocol/kiosk-events.ts';
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting';
+
+/** Something the page asked for in one session; forgotten when the session changes. */
+interface SessionNote<T> {
+  sessionId: string | null;
+  value: T;
+}
 
 export interface KioskStore {
   view: Signal<SessionView>;
@@ -16,6 +22,12 @@ export interface KioskStore {
   noSlipSession: Signal<string | null>;
   /** True when the pupil has asked for no slip in the session on screen. */
   noSlip: ReadonlySignal<boolean>;
+  /** Loans whose "Gia hạn" was tapped in this session: one tap per loan, so a double tap never renews twice. */
+  renewRequests: Signal<SessionNote<readonly string[]>>;
+  /** The barcodes of `renewRequests` when they belong to the session on screen, else none. */
+  renewRequested: ReadonlySignal<readonly string[]>;
+  /** The last session that was a return session, so its goodbye screen can thank rather than remind. */
+  returnSession: Signal<string | null>;
 }
 
 export type KioskEvent =
@@ -23,7 +35,10 @@ export type KioskEvent =
   | { type: 'meta'; meta: StationMeta }
   | { type: 'connected' }
   | { type: 'disconnected' }
-  | { type: 'noSlipChosen' };
+  | { type: 'noSlipChosen' }
+  | { type: 'renewRequested'; barcode: string };
+
+const NO_RENEWALS: SessionNote<readonly string[]> = { sessionId: null, value: [] };
 
 export function createStore(): KioskStore {
   const view = signal(IDLE_VIEW);
@@ -31,17 +46,46 @@ export function createStore(): KioskStore {
   const noSlip = computed(
     () => view.value.slip === 'skipped' || (view.value.sessionId !== null && noSlipSession.value === view.value.sessionId),
   );
-  return { view, meta: signal(null), connection: signal('connecting'), noSlipSession, noSlip };
+  const renewRequests = signal(NO_RENEWALS);
+  const renewRequested = computed(() =>
+    view.value.sessionId !== null && renewRequests.value.sessionId === view.value.sessionId ? renewRequests.value.value : NO_RENEWALS.value,
+  );
+  return { view, meta: signal(null), connection: signal('connecting'), noSlipSession, noSlip, renewRequests, renewRequested, returnSession: signal(null) };
+}
+
+/**
+ * What the page may keep of a view the daemon sent. Only the patron screen carries a patron, their
+ * loans and the class-set switch; the warning before logout exists only while someone is in session.
+ */
+export function screenView(view: SessionView): SessionView {
+  switch (view.screen) {
+    case 'patron':
+      return view;
+    case 'return':
+      // Anyone may return books: whatever the daemon sent, this screen shows nobody's name or loans.
+      return { ...view, patron: null, loans: [], remaining: 0, forClass: null };
+    case 'finished':
+      // The goodbye screen keeps the books just lent (the pupil's note of the due dates), nothing else.
+      return { ...view, patron: null, loans: [], remaining: 0, forClass: null, idleWarning: false, idleDeadline: null };
+    case 'idle':
+    default:
+      // The idle screen must never carry a previous pupil's data, even if the daemon sent some;
+      // a screen this page does not know is treated the same way.
+      return { ...IDLE_VIEW, notice: view.notice, online: view.online };
+  }
 }
 
 export function applyEvent(store: KioskStore, event: KioskEvent): void {
   batch(() => {
     switch (event.type) {
       case 'session': {
-        const view = event.view;
-        // The idle screen must never carry a previous pupil's data, even if the daemon sent some.
-        store.view.value = view.screen === 'idle' ? { ...IDLE_VIEW, notice: view.notice, online: view.online } : view;
+        const view = screenView(event.view);
+        store.view.value = view;
+        // A new session id drops whatever the page noted for the previous one.
         if (store.noSlipSession.value !== view.sessionId) store.noSlipSession.value = null;
+        if (store.renewRequests.value.sessionId !== view.sessionId) store.renewRequests.value = NO_RENEWALS;
+        if (view.screen === 'return') store.returnSession.value = view.sessionId;
+        else if (store.returnSession.value !== view.sessionId) store.returnSession.value = null;
         break;
       }
       case 'meta':
@@ -55,11 +99,19 @@ export function applyEvent(store: KioskStore, event: KioskEvent): void {
         store.connection.value = 'reconnecting';
         store.view.value = IDLE_VIEW;
         store.noSlipSession.value = null;
+        store.renewRequests.value = NO_RENEWALS;
+        store.returnSession.value = null;
         break;
       case 'noSlipChosen':
         store.noSlipSession.value = store.view.value.sessionId;
         break;
+      case 'renewRequested': {
+        const { sessionId, screen } = store.view.value;
+        if (screen !== 'patron' || sessionId === null) break;
+        const before = store.renewRequests.value.sessionId === sessionId ? store.renewRequests.value.value : [];
+        if (!before.includes(event.barcode)) store.renewRequests.value = { sessionId, value: [...before, event.barcode] };
+        break;
+      }
     }
   });
 }
-

@@ -7,11 +7,13 @@ import { createStore } from '../../kiosk/src/store.ts';
 /** Stands in for socket.io: `fire` plays the daemon, `sent` records what the page emitted. */
 class FakeSocket extends EventEmitter {
   sent: string[] = [];
+  args: unknown[][] = [];
   fire(event: string, ...args: unknown[]) {
     super.emit(event, ...args);
   }
-  override emit(event: string): boolean {
+  override emit(event: string, ...args: unknown[]): boolean {
     this.sent.push(event);
+    this.args.push(args);
     return true;
   }
   active = true;
@@ -45,6 +47,34 @@ describe('kiosk socket adapter', () => {
 
     socket.fire('disconnect', 'transport close');
     assert.deepEqual(store.view.value, IDLE_VIEW);
+  });
+
+  it('sends return, renew, class-set and still-here with their arguments', () => {
+    const store = createStore();
+    const socket = new FakeSocket();
+    const actions = connectKiosk(store, socket as unknown as KioskSocket);
+    socket.fire('session', { ...IDLE_VIEW, screen: 'patron', sessionId: 's1' } satisfies SessionView);
+    actions.startReturn();
+    actions.renew('30001000000101');
+    actions.forClass(true);
+    actions.forClass(false);
+    actions.stillHere();
+    assert.deepEqual(socket.sent, ['startReturn', 'renew', 'forClass', 'forClass', 'stillHere']);
+    assert.deepEqual(socket.args, [[], ['30001000000101'], [true], [false], []]);
+  });
+
+  it('renews a loan once per session, however often it is tapped', () => {
+    const store = createStore();
+    const socket = new FakeSocket();
+    const actions = connectKiosk(store, socket as unknown as KioskSocket);
+    socket.fire('session', { ...IDLE_VIEW, screen: 'patron', sessionId: 's1' } satisfies SessionView);
+    actions.renew('30001000000101');
+    actions.renew('30001000000101');
+    actions.renew('30001000000200');
+    assert.deepEqual(socket.args, [['30001000000101'], ['30001000000200']]);
+    socket.fire('session', { ...IDLE_VIEW, screen: 'patron', sessionId: 's2' } satisfies SessionView);
+    actions.renew('30001000000101');
+    assert.equal(socket.args.length, 3, 'a new session may ask again');
   });
 
   it('reconnects by itself after the daemon drops or refuses it, until closed', async () => {

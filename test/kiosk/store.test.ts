@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { effect } from '@preact/signals';
 import { IDLE_VIEW, type SessionView } from '../../core/protocol/kiosk-events.ts';
-import { applyEvent, createStore } from '../../kiosk/src/store.ts';
+import { applyEvent, createStore, screenView } from '../../kiosk/src/store.ts';
+
+const TEACHER = { id: 't1', kind: 'teacher' as const, fullName: 'Lê Thị Hoa', className: null, homeroomClass: '4A' };
 
 function patronView(over: Partial<SessionView> = {}): SessionView {
   return {
@@ -15,6 +17,8 @@ function patronView(over: Partial<SessionView> = {}): SessionView {
     slip: 'none',
     online: true,
     idleDeadline: null,
+    idleWarning: false,
+    forClass: null,
     ...over,
   };
 }
@@ -99,6 +103,103 @@ describe('kiosk store', () => {
     applyEvent(store, { type: 'disconnected' });
     applyEvent(store, { type: 'session', view: patronView() });
     assert.equal(store.noSlip.value, false);
+  });
+
+  it('a return view never carries patron data, even if the daemon sent some', () => {
+    const store = createStore();
+    const items = [{ barcode: '30001000000101', title: 'Dế Mèn phiêu lưu ký', state: 'ok' as const, dueDate: null, reason: null, offline: false }];
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'return', sessionId: 'r1', items, forClass: '4A', idleWarning: true }) });
+    const v = store.view.value;
+    assert.equal(v.screen, 'return');
+    assert.equal(v.patron, null);
+    assert.deepEqual(v.loans, []);
+    assert.equal(v.remaining, 0);
+    assert.equal(v.forClass, null);
+    assert.deepEqual(v.items, items, 'the returned books stay: they are nobody\'s data');
+    assert.equal(v.idleWarning, true, 'the warning holds for a return session too');
+  });
+
+  it('the goodbye screen keeps the books just lent but no name, loans, class switch or warning', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'finished', patron: TEACHER, forClass: '4A', idleWarning: true, idleDeadline: '2025-10-07T08:00:00.000Z' }) });
+    const v = store.view.value;
+    assert.equal(v.patron, null);
+    assert.deepEqual(v.loans, []);
+    assert.equal(v.forClass, null);
+    assert.equal(v.idleWarning, false);
+    assert.equal(v.idleDeadline, null);
+    assert.equal(v.items.length, 1);
+  });
+
+  it('an idle view drops the warning and the class switch too', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'idle', patron: TEACHER, forClass: '4A', idleWarning: true }) });
+    assert.deepEqual(store.view.value, IDLE_VIEW);
+  });
+
+  it('a screen this page does not know is shown as idle, without patron data', () => {
+    const odd = patronView({ screen: 'kiosk-of-the-future' as SessionView['screen'] });
+    assert.deepEqual(screenView(odd), IDLE_VIEW);
+  });
+
+  it('passes the idle warning and the class-set switch through on the patron screen', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ patron: TEACHER, forClass: '4A' }) });
+    assert.equal(store.view.value.forClass, '4A');
+    applyEvent(store, { type: 'session', view: patronView({ patron: TEACHER, forClass: '4A', idleWarning: true }) });
+    assert.equal(store.view.value.idleWarning, true);
+    applyEvent(store, { type: 'session', view: patronView({ patron: TEACHER, forClass: null, idleWarning: false }) });
+    assert.equal(store.view.value.forClass, null);
+    assert.equal(store.view.value.idleWarning, false);
+  });
+
+  it('a new session id drops the class switch, the warning and the renew taps of the previous one', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ patron: TEACHER, forClass: '4A', idleWarning: true }) });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    applyEvent(store, { type: 'session', view: patronView({ sessionId: 's2' }) });
+    assert.equal(store.view.value.forClass, null);
+    assert.equal(store.view.value.idleWarning, false);
+    assert.deepEqual(store.renewRequested.value, []);
+  });
+
+  it('remembers a renew tap for its session only, once per loan', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    assert.deepEqual(store.renewRequested.value, ['30001000000300']);
+    applyEvent(store, { type: 'session', view: patronView({ notice: { code: 'RENEWED', level: 'info', message_vi: 'Đã gia hạn sách.', message_en: 'Renewed.' } }) });
+    assert.deepEqual(store.renewRequested.value, ['30001000000300'], 'same session: the answer does not re-arm the button');
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'finished', patron: null, loans: [] }) });
+    applyEvent(store, { type: 'session', view: patronView({ sessionId: 's2' }) });
+    assert.deepEqual(store.renewRequested.value, [], 'the next session may renew again');
+  });
+
+  it('ignores a renew tap outside the patron screen', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'return', sessionId: 'r1' }) });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    assert.deepEqual(store.renewRequests.value.value, []);
+  });
+
+  it('knows a goodbye screen follows a return session, and forgets it with the next session', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'return', sessionId: 'r1', patron: null, loans: [] }) });
+    applyEvent(store, { type: 'session', view: patronView({ screen: 'finished', sessionId: 'r1', patron: null, loans: [], items: [] }) });
+    assert.equal(store.returnSession.value, 'r1');
+    applyEvent(store, { type: 'session', view: patronView({ sessionId: 's3' }) });
+    assert.equal(store.returnSession.value, null);
+  });
+
+  it('forgets the renew taps and the return session on disconnect', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: patronView() });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    applyEvent(store, { type: 'disconnected' });
+    applyEvent(store, { type: 'session', view: patronView() });
+    assert.deepEqual(store.renewRequested.value, []);
+    assert.equal(store.returnSession.value, null);
   });
 
   it('notifies the view once per event', () => {

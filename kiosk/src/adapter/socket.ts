@@ -11,6 +11,14 @@ export type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
 export interface KioskActions {
   finish(): void;
   noSlip(): void;
+  /** "Trả sách" on the idle (or goodbye) screen. */
+  startReturn(): void;
+  /** "Gia hạn" on a loan line; the daemon answers with a notice (renewed, or why not). */
+  renew(barcode: string): void;
+  /** A homeroom teacher's class-set switch. */
+  forClass(on: boolean): void;
+  /** Someone touched the screen: push the automatic logout back. Callers throttle (see touch.ts). */
+  stillHere(): void;
   close(): void;
 }
 
@@ -36,6 +44,15 @@ export function connectKiosk(store: KioskStore, socket: KioskSocket = io(), retr
       socket.emit('noSlip');
       applyEvent(store, { type: 'noSlipChosen' });
     },
+    startReturn: () => socket.emit('startReturn'),
+    renew: (barcode) => {
+      // Once per loan and session: a second tap while the first is under way must not renew twice.
+      if (store.renewRequested.value.includes(barcode)) return;
+      applyEvent(store, { type: 'renewRequested', barcode });
+      socket.emit('renew', barcode);
+    },
+    forClass: (on) => socket.emit('forClass', on),
+    stillHere: () => socket.emit('stillHere'),
     close: () => {
       closed = true;
       socket.close();

@@ -7,7 +7,7 @@ import { InfoIcon, WaitIcon, WarnIcon } from './icons.tsx';
 export function Notice({ notice }: { notice: NonNullable<SessionView['notice']> }) {
   const error = notice.level === 'error';
   return (
-    <div data-testid="notice" class={`banner notice-${notice.level}`} role={error ? 'alert' : 'status'}>
+    <div data-testid="notice" data-code={notice.code} data-level={notice.level} class={`banner notice-${notice.level}`} role={error ? 'alert' : 'status'}>
       {error ? <WarnIcon /> : <InfoIcon />}
       <Bi text={reasonText(notice)} />
     </div>

@@ -1,12 +1,18 @@
 import type { KioskItemLine } from '../../../core/protocol/kiosk-events.ts';
-import { formatDate, reasonText, t } from '../i18n.ts';
+import { formatDate, reasonText, t, type Bilingual } from '../i18n.ts';
 import { Bi } from './Bi.tsx';
 import { StopIcon, TickIcon, WaitIcon } from './icons.tsx';
 
 const icons = { ok: TickIcon, refused: StopIcon, pending: WaitIcon } as const;
 
+interface Props {
+  items: KioskItemLine[];
+  /** What an accepted line says when it has no due date (a returned book: "Đã trả"). */
+  okText?: Bilingual;
+}
+
 /** The books of this session, each with a tick and its due date, or the reason it stays. */
-export function ItemList({ items }: { items: KioskItemLine[] }) {
+export function ItemList({ items, okText }: Props) {
   return (
     <ul class="item-list">
       {items.map((item) => {
@@ -23,8 +29,13 @@ export function ItemList({ items }: { items: KioskItemLine[] }) {
                   <Bi text={t.due(formatDate(item.dueDate))} />
                 </div>
               )}
+              {item.state === 'ok' && !item.dueDate && okText && (
+                <div class="item-due">
+                  <Bi text={okText} />
+                </div>
+              )}
               {item.state === 'refused' && item.reason && (
-                <div data-testid="item-reason" class="item-reason">
+                <div data-testid="item-reason" data-code={item.reason.code} class="item-reason">
                   <Bi text={reasonText(item.reason)} />
                 </div>
               )}

@@ -44,6 +44,10 @@ export function SimPanel({ post }: Props) {
   return (
     <details class="sim" open={open} data-testid="sim-panel">
       <summary>
+        {/* Folded, the panel is only this badge, so it never covers a kiosk button on a small screen. */}
+        <span class="sim-badge" aria-hidden="true">
+          SIM
+        </span>
         <Bi text={t.simTitle} />
       </summary>
       <SimField device="card" value={card} label={t.simCard} send={send} />

@@ -65,3 +65,41 @@ export function WaitIcon() {
     </svg>
   );
 }
+
+/** "Trả sách": a book going back, arrow first. */
+export function ReturnIcon() {
+  return (
+    <svg {...common} viewBox="0 0 48 48">
+      <rect x="20" y="8" width="22" height="32" rx="3" fill="#fff" stroke="currentColor" stroke-width="4" />
+      <path d="M26 8 V40" stroke="currentColor" stroke-width="3" />
+      <path d="M4 24 H18 M11 17 L4 24 L11 31" fill="none" stroke="currentColor" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+/** The return screen's picture: a book under the scanner's beam. */
+export function ScanPicture() {
+  return (
+    <svg {...common} class="scan-picture" viewBox="0 0 160 120">
+      <rect x="30" y="40" width="100" height="70" rx="8" fill="#fff" stroke="#14213d" stroke-width="6" />
+      <path d="M52 40 V110" stroke="#0b6e4f" stroke-width="8" />
+      <g stroke="#14213d" stroke-width="4">
+        <path d="M72 60 V92 M80 60 V92 M92 60 V92 M100 60 V92 M110 60 V92" />
+      </g>
+      <path d="M20 76 H140" stroke="#b00020" stroke-width="4" stroke-linecap="round" />
+      <path d="M60 8 L80 30 L100 8" fill="none" stroke="#0b6e4f" stroke-width="7" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+/** A class set: three books side by side. */
+export function ClassSetIcon() {
+  return (
+    <svg {...common} viewBox="0 0 48 48">
+      <rect x="4" y="10" width="11" height="30" rx="2" fill="#f2c14e" stroke="currentColor" stroke-width="3" />
+      <rect x="18" y="6" width="11" height="34" rx="2" fill="#fff" stroke="currentColor" stroke-width="3" />
+      <rect x="32" y="12" width="11" height="28" rx="2" fill="#0b6e4f" stroke="currentColor" stroke-width="3" />
+      <path d="M2 42 H46" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+    </svg>
+  );
+}
