@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Reason } from './protocol/messages.ts';
-import { dueDateFor, localDate, semesterEnd, type LocalDate, type SchoolCalendar } from './calendar.ts';
+import { dueDateFor, lastOpenDayOfSchoolYear, localDate, semesterEnd, type LocalDate, type SchoolCalendar } from './calendar.ts';
 
 export const PATRON_KINDS = ['pupil', 'teacher', 'staff', 'class'] as const;
 /** 'class' is a class borrowing a set for its classroom corner library, through its homeroom teacher. */
@@ -63,6 +63,7 @@ export const REASON_CODES = [
   'TEXTBOOK_NOT_ELIGIBLE',
   'LIMIT_REACHED',
   'RENEWAL_LIMIT',
+  'RENEW_TOO_EARLY',
   'RESERVED',
   'NOT_HOMEROOM_TEACHER',
   'NOT_ON_LOAN',
@@ -133,6 +134,10 @@ const REASON_TEXT = {
   RENEWAL_LIMIT: {
     message_vi: 'Sách này không mượn thêm ngày được nữa. Em hãy trả sách nhé.',
     message_en: 'You cannot keep this book longer. Please bring it back.',
+  },
+  RENEW_TOO_EARLY: {
+    message_vi: 'Sách này vẫn còn hạn. Em chưa cần gia hạn đâu.',
+    message_en: 'This book is not due yet. No need to renew it now.',
   },
   RESERVED: {
     message_vi: 'Có bạn đang chờ mượn sách này. Em hãy trả sách đúng hạn nhé.',
@@ -471,7 +476,11 @@ export function decideRenewal(input: RenewalInput): RenewalDecision {
   if (loan.renewals >= row.renewals) return { allowed: false, reason: reasonFor('RENEWAL_LIMIT') };
   const dueDate = dueDateForRow(calendar, today, row);
   // Near the end of the school year the date is clamped and cannot move: do not spend a renewal on nothing.
-  if (dueDate <= loan.dueDate) return { allowed: false, reason: reasonFor('RENEWAL_LIMIT') };
+  if (dueDate <= loan.dueDate) {
+    // A date fixed by the semester or the school year cannot move; otherwise it is just too soon.
+    const fixed = row.untilSemesterEnd || dueDate === lastOpenDayOfSchoolYear(calendar);
+    return { allowed: false, reason: reasonFor(fixed ? 'RENEWAL_LIMIT' : 'RENEW_TOO_EARLY') };
+  }
   return { allowed: true, dueDate, renewals: loan.renewals + 1 };
 }
 

@@ -20,6 +20,7 @@ import {
   type PolicyPatron,
 } from '#core/policy.ts';
 import { DEMO_CALENDAR } from '#core/demo-calendar.ts';
+import { dueDateFor, localDate } from '#core/calendar.ts';
 
 /** Monday 5 October 2026, 10:00 in Vietnam. */
 const MONDAY = new Date('2026-10-05T03:00:00Z');
@@ -346,6 +347,11 @@ describe('core/policy', () => {
       assert.equal(!textbook.allowed && textbook.reason.code, 'RENEWAL_LIMIT');
       const yearEnd = decideRenewal({ ...base, now: new Date('2027-05-24T03:00:00Z'), patron: patron('teacher'), loan: loan('B1', '2027-05-31', 'general') });
       assert.equal(!yearEnd.allowed && yearEnd.reason.code, 'RENEWAL_LIMIT');
+    });
+
+    it('tells a pupil renewing a fresh loan that it is too early, not that the limit is reached', () => {
+      const fresh = decideRenewal({ ...base, now: FRIDAY, patron: patron('pupil'), loan: loan('B1', dueDateFor(DEMO_CALENDAR, localDate(FRIDAY, DEMO_CALENDAR), 7)) });
+      assert.equal(!fresh.allowed && fresh.reason.code, 'RENEW_TOO_EARLY');
     });
   });
 

@@ -146,14 +146,14 @@ describe('kiosk flows in Chromium', function () {
     const page = await openKiosk(kiosk1());
     const renew = page.locator(`[data-testid=renew][data-barcode="${BOOK}"]`);
 
-    // A loan made today: renewing would not move its due date, so the policy refuses (RENEWAL_LIMIT).
+    // A loan made today: renewing would not move its due date, so the policy says it is too early (RENEW_TOO_EARLY).
     const before = openLoan(BOOK)!;
     await tapCard(kiosk1(), PUPIL_CARD);
     await screen(page, 'patron');
     await renew.click();
-    const refusal = page.locator('[data-testid=notice][data-code=RENEWAL_LIMIT]');
+    const refusal = page.locator('[data-testid=notice][data-code=RENEW_TOO_EARLY]');
     await refusal.waitFor();
-    assert.match(await refusal.innerText(), new RegExp(REASONS.RENEWAL_LIMIT!.message_vi));
+    assert.match(await refusal.innerText(), new RegExp(REASONS.RENEW_TOO_EARLY!.message_vi));
     assert.equal(await refusal.getAttribute('data-level'), 'error');
     assert.ok(await renew.isDisabled(), 'one tap per loan and session');
     assert.deepEqual(openLoan(BOOK), before, 'nothing changed on the server');
