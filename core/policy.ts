@@ -64,6 +64,9 @@ export const REASON_CODES = [
   'LIMIT_REACHED',
   'RENEWAL_LIMIT',
   'RENEW_TOO_EARLY',
+  'SET_INCOMPLETE',
+  'FOREIGN_ITEM',
+  'SECURITY_WRITE_FAILED',
   'RESERVED',
   'NOT_HOMEROOM_TEACHER',
   'NOT_ON_LOAN',
@@ -134,6 +137,18 @@ const REASON_TEXT = {
   RENEWAL_LIMIT: {
     message_vi: 'Sách này không mượn thêm ngày được nữa. Em hãy trả sách nhé.',
     message_en: 'You cannot keep this book longer. Please bring it back.',
+  },
+  SET_INCOMPLETE: {
+    message_vi: 'Bộ sách này còn thiếu phần. Em hãy đặt đủ cả bộ lên bàn đọc nhé.',
+    message_en: 'Part of this set is missing. Please put the whole set on the pad.',
+  },
+  FOREIGN_ITEM: {
+    message_vi: 'Sách này không phải của thư viện trường mình. Em hãy đưa cho cô thư viện nhé.',
+    message_en: 'This book belongs to another library. Please give it to the librarian.',
+  },
+  SECURITY_WRITE_FAILED: {
+    message_vi: 'Máy chưa ghi được cuốn này. Em nhấc sách lên rồi đặt lại nhé.',
+    message_en: 'That book did not work. Lift it and put it back on the pad.',
   },
   RENEW_TOO_EARLY: {
     message_vi: 'Sách này vẫn còn hạn. Em chưa cần gia hạn đâu.',

@@ -10,16 +10,23 @@ import type { CodeReader, ReceiptPrinter } from '#hardware/interfaces.ts';
 import { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
 import { KeyboardWedgeReader } from '#hardware/drivers/keyboard-wedge-reader.ts';
 import { TextSlipPrinter } from '#hardware/drivers/text-slip-printer.ts';
+import { createRfidPad } from '#hardware/rfid/factory.ts';
+import type { RfidPad } from '#hardware/rfid/rfid-pad.ts';
+import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 
 export interface StationDevices {
   readers: CodeReader[];
   printer: ReceiptPrinter | null;
   /** Simulators by name ("card", "scanner"), fed by /api/sim/{name} in sim mode. */
   sim: Record<string, SimHidTransport>;
+  /** The RFID pad, started; null when the station has none. */
+  rfid: RfidPad | null;
+  /** The simulated RFID reader (sim driver), fed by /api/sim/rfid. */
+  rfidSim: SimFeigReader | null;
   close(): Promise<void>;
 }
 
-export async function createDevices(sc: StationConfig, dir: string, _log: Logger): Promise<StationDevices> {
+export async function createDevices(sc: StationConfig, dir: string, log: Logger, opts: { isil: string }): Promise<StationDevices> {
   const sim: Record<string, SimHidTransport> = {};
   const readers: CodeReader[] = [];
   for (const kind of ['card', 'scanner'] as const) {
@@ -30,13 +37,18 @@ export async function createDevices(sc: StationConfig, dir: string, _log: Logger
     readers.push(new KeyboardWedgeReader(transport, { kind, driver: d.driver, terminator: d.terminator }));
   }
   const printer: ReceiptPrinter | null = sc.devices.printer.driver === 'sim' ? new TextSlipPrinter(join(dir, 'printer')) : null;
+  const { pad: rfid, sim: rfidSim } = createRfidPad(sc.devices.rfid, log, { isil: opts.isil });
+  rfid?.start();
   return {
     readers,
     printer,
     sim,
+    rfid,
+    rfidSim,
     async close() {
       for (const r of readers) await r.close();
       await printer?.close();
+      await rfid?.stop();
     },
   };
 }

@@ -10,6 +10,7 @@ import type { StatusPayload } from '#core/protocol/messages.ts';
 import type { ReceiptPrinter } from '#hardware/interfaces.ts';
 import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
 import { createDevices } from './devices.ts';
+import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 import { STATION_MIGRATIONS } from './db/migrations.ts';
 import { Replica } from './replica.ts';
 import { Journal } from './journal.ts';
@@ -31,6 +32,8 @@ export interface RunningStation {
   session: KioskSession;
   printer: ReceiptPrinter | null;
   sim: Record<string, SimHidTransport> | null;
+  /** The simulated RFID reader (sim mode with a simulated pad), else null. */
+  rfidSim: SimFeigReader | null;
   stop(): Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export async function startStation(opts: {
   const replica = new Replica(db);
   const journal = new Journal(db);
 
-  const devices = await createDevices(sc, dir, log.child({ component: 'devices' }));
+  const devices = await createDevices(sc, dir, log.child({ component: 'devices' }), { isil: config.school.isil });
   const { readers, printer, sim } = devices;
 
   const link = new ServerLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'mqtt' }) });
@@ -72,15 +75,24 @@ export async function startStation(opts: {
     idleTimeoutMs: sc.idleTimeoutSec * 1000,
     idleWarningMs: sc.idleWarningSec * 1000,
     isOnline: () => link.connected,
+    rfid: devices.rfid,
+    isil: config.school.isil,
     utcOffsetMinutes: () => replica.calendar().timeZoneOffsetMinutes,
     log: log.child({ component: 'session' }),
   });
   for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
+  devices.rfid?.on('tags', (ev: { items: { uid: string; itemId: string; owner: string | null; setInfo: { parts: number; part: number } }[] }) => void session.rfidTags(ev.items));
+  devices.rfid?.on('status', () => link.publishStatus());
 
+  const station = devices;
   const health = (): Omit<StatusPayload, 'state' | 'at' | 'device'> => {
     const devices: StatusPayload['devices'] = {};
     for (const r of readers) devices[r.kind] = r.health();
     if (printer) devices.printer = printer.health();
+    if (station.rfid) {
+      const h = station.rfid.health();
+      devices.rfid = { driver: h.driver, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}) };
+    }
     return { role: sc.role, version: STATION_VERSION, devices, pending: journal.count() };
   };
 
@@ -89,6 +101,7 @@ export async function startStation(opts: {
     meta: { device: sc.device, role: sc.role, mode: config.mode, schoolName: config.school.name, version: STATION_VERSION },
     staticDir: opts.staticDir ?? resolve('dist/kiosk'),
     sim: config.mode === 'sim' ? sim : null,
+    rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
     health: () => ({ ...health(), pid: process.pid, online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
     log: log.child({ component: 'http' }),
   });
@@ -139,6 +152,7 @@ export async function startStation(opts: {
     session,
     printer,
     sim: config.mode === 'sim' ? sim : null,
+    rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
     async stop() {
       stopped = true;
       clearInterval(retry);

@@ -18,7 +18,8 @@ describe('hardware/drivers/keyboard-wedge-reader', () => {
     await sim.type('20001000000012');
     assert.deepEqual(codes, ['30001000000101', '20001000000012']);
     assert.deepEqual(second, codes);
-    assert.deepEqual(r.health(), { driver: 'sim', ok: true });
+    // The health line gains presence fields (ReaderHealth); a status schema that lacks them drops them.
+    assert.deepEqual(r.health(), { driver: 'sim', ok: true, present: true, reconnects: 0 });
     assert.equal(r.kind, 'scanner');
   });
 
@@ -58,5 +59,40 @@ describe('hardware/drivers/keyboard-wedge-reader', () => {
     for (const rep of reports) sim.emitRaw(rep);
     assert.deepEqual(codes, ['1']);
     await assert.rejects(sim.type('3'), /closed/);
+  });
+  it('unplug and replug of the simulated device: not ok while away, ok again after, codes flow again', async () => {
+    const { sim, r, codes } = reader();
+    await sim.type('1');
+    sim.unplug();
+    const away = r.health();
+    assert.equal(away.ok, false);
+    assert.equal(away.present, false);
+    assert.equal(away.detail, 'not connected: simulated device unplugged');
+    await assert.rejects(sim.type('2'), /unplugged/);
+    sim.replug();
+    await sim.type('3');
+    assert.deepEqual(codes, ['1', '3']);
+    const back = r.health();
+    assert.equal(back.ok, true);
+    assert.equal(back.reconnects, 1);
+    assert.equal(back.lastError, 'simulated device unplugged');
+  });
+
+  it('a code normalise() refuses is dropped, counted and reported, and the next one delivered', async () => {
+    const rejected: string[] = [];
+    const { sim, r, codes } = reader({
+      kind: 'card',
+      normalise: (c) => {
+        if (!/^\d+$/.test(c)) throw new Error('not a card number');
+        return c.padStart(10, '0');
+      },
+      onRejected: (raw) => rejected.push(raw),
+    });
+    await sim.type('ABC');
+    await sim.type('4340757');
+    assert.deepEqual(codes, ['0004340757']);
+    assert.deepEqual(rejected, ['ABC']);
+    assert.equal(r.health().ok, true);
+    assert.match(r.health().detail ?? '', /1 code rejected/);
   });
 });

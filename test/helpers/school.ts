@@ -24,6 +24,7 @@ export async function testConfig(overrides: { brokerUrl?: string } = {}): Promis
     httpPort,
     mqttUrl: overrides.brokerUrl ?? `mqtt://127.0.0.1:${broker}`,
     requestTimeoutMs: 1500,
+    devices: { rfid: { driver: 'sim', pollMs: 100 } },
   });
   return parseConfig({
     mode: 'sim',

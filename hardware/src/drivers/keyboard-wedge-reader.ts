@@ -1,6 +1,8 @@
 /** A barcode scanner or card reader in USB keyboard mode, read through an injected HID transport. */
+import type { EventEmitter } from 'node:events';
 import { BootKeyboardDecoder } from '../hid/boot-keyboard-decoder.ts';
-import type { CodeReader, DeviceHealth, HidTransport } from '../interfaces.ts';
+import type { CodeReader, HidTransport } from '../interfaces.ts';
+import { ReaderStatus, counted, isPresenceAware, type ReaderHealth } from './reader-health.ts';
 
 export interface KeyboardWedgeOptions {
   kind: 'card' | 'scanner';
@@ -8,28 +10,37 @@ export interface KeyboardWedgeOptions {
   terminator?: 'enter' | 'tab';
   /** Map the raw code before it leaves the driver (e.g. card number normalisation). */
   normalise?: (code: string) => string;
+  /** Drop a half-read code after this many ms between reports; default 500, 0 disables. */
+  interReportTimeoutMs?: number;
+  /** Called when normalise() throws: the code is dropped, not delivered. */
+  onRejected?: (raw: string, err: Error) => void;
 }
 
 export class KeyboardWedgeReader implements CodeReader {
   readonly kind: 'card' | 'scanner';
   private readonly decoder: BootKeyboardDecoder;
   private listeners: ((code: string) => void)[] = [];
-  private lastError: string | undefined;
+  private readonly status: ReaderStatus;
+  /** Codes normalise() refused (a card number of the wrong shape). */
+  rejected = 0;
 
   constructor(
     private readonly transport: HidTransport,
     private readonly opts: KeyboardWedgeOptions,
   ) {
     this.kind = opts.kind;
-    this.decoder = new BootKeyboardDecoder({ terminator: opts.terminator });
+    this.status = new ReaderStatus(opts.driver);
+    this.decoder = new BootKeyboardDecoder({ terminator: opts.terminator, interReportTimeoutMs: opts.interReportTimeoutMs });
     transport.on('data', (report) => {
-      for (const raw of this.decoder.push(report)) {
-        const code = this.opts.normalise ? this.opts.normalise(raw) : raw;
-        for (const l of this.listeners) l(code);
-      }
+      for (const raw of this.decoder.push(report)) this.deliver(raw);
     });
     transport.on('error', (err) => {
-      this.lastError = err.message;
+      this.status.error(err);
+      this.decoder.reset();
+    });
+    // 'connect' is not part of HidTransport: hot-plug transports add it, others never emit it.
+    (transport as EventEmitter).on('connect', () => {
+      this.status.connected();
       this.decoder.reset();
     });
   }
@@ -38,13 +49,30 @@ export class KeyboardWedgeReader implements CodeReader {
     this.listeners.push(listener);
   }
 
-  health(): DeviceHealth {
-    const detail = this.lastError ?? (this.decoder.malformed ? `${this.decoder.malformed} malformed reports` : undefined);
-    return { driver: this.opts.driver, ok: this.lastError === undefined, ...(detail ? { detail } : {}) };
+  health(): ReaderHealth {
+    const notes: string[] = [];
+    if (this.decoder.malformed) notes.push(counted(this.decoder.malformed, 'malformed report'));
+    if (this.decoder.stale) notes.push(`${counted(this.decoder.stale, 'half code')} timed out`);
+    if (this.rejected) notes.push(`${counted(this.rejected, 'code')} rejected`);
+    return this.status.health(isPresenceAware(this.transport) ? this.transport.health() : undefined, notes);
   }
 
   async close(): Promise<void> {
     this.listeners = [];
     await this.transport.close();
+  }
+
+  private deliver(raw: string): void {
+    let code = raw;
+    if (this.opts.normalise) {
+      try {
+        code = this.opts.normalise(raw);
+      } catch (err) {
+        this.rejected++;
+        this.opts.onRejected?.(raw, err as Error);
+        return;
+      }
+    }
+    for (const l of this.listeners) l(code);
   }
 }

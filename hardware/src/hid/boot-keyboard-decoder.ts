@@ -2,14 +2,24 @@
  * Decodes 8-byte USB boot-keyboard input reports (modifiers, reserved, six key slots) into codes.
  * A key counts when it appears in a report and was not down in the previous one, so a key held
  * across reports types once, and a scanner that repeats a digit must release it in between.
+ * The HID spec gives the slots' order no meaning; keys new in the same report are taken in slot
+ * order, which is how scanners that pack several characters into one report send them.
  */
-import { SHIFT_BITS, USAGE_ENTER, USAGE_KEYPAD_ENTER, USAGE_ROLLOVER, USAGE_TAB, usageToChar } from './keyboard-usage.ts';
+import { SHIFT_BITS, USAGE_ENTER, USAGE_KEYPAD_ENTER, USAGE_LEFT_SHIFT, USAGE_RIGHT_SHIFT, USAGE_TAB, isErrorUsage, usageToChar } from './keyboard-usage.ts';
 
 export interface DecoderOptions {
   /** The key that ends one code; default Enter. */
   terminator?: 'enter' | 'tab';
   /** Longest code accepted; longer input is dropped as noise. Default 128 characters. */
   maxLength?: number;
+  /**
+   * A half-read code is dropped when the next report comes more than this many ms after the
+   * previous one (a scanner sends a whole code within a few ms per character; a gap means the
+   * device was unplugged mid-code or someone pressed a key). Default 500 ms; 0 disables.
+   */
+  interReportTimeoutMs?: number;
+  /** Clock in ms; default Date.now (so sinon fake timers control it). */
+  now?: () => number;
 }
 
 export class BootKeyboardDecoder {
@@ -19,12 +29,19 @@ export class BootKeyboardDecoder {
   private overflowed = false;
   private readonly terminator: 'enter' | 'tab';
   private readonly maxLength: number;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private lastReportAt: number | undefined;
   /** Reports that were not 8 bytes long, kept for the device's health line. */
   malformed = 0;
+  /** Half-read codes dropped because the next report came too late. */
+  stale = 0;
 
   constructor(opts: DecoderOptions = {}) {
     this.terminator = opts.terminator ?? 'enter';
     this.maxLength = opts.maxLength ?? 128;
+    this.timeoutMs = opts.interReportTimeoutMs ?? 500;
+    this.now = opts.now ?? (() => Date.now());
   }
 
   /** Feeds one report; returns the codes it completed (usually none or one). */
@@ -35,10 +52,17 @@ export class BootKeyboardDecoder {
       this.malformed++;
       return [];
     }
+    const at = this.now();
+    if (this.timeoutMs > 0 && this.pending && this.lastReportAt !== undefined && at - this.lastReportAt > this.timeoutMs) {
+      this.stale++;
+      this.buffer = '';
+      this.overflowed = false;
+    }
+    this.lastReportAt = at;
     const modifiers = report[0]!;
     const keys = Array.from(report.subarray(2)).filter((k) => k !== 0);
-    if (keys.some((k) => k === USAGE_ROLLOVER)) return []; // state unknown: wait for the next report
-    const shift = (modifiers & SHIFT_BITS) !== 0;
+    if (keys.some(isErrorUsage)) return []; // rollover or POST error: state unknown, wait for the next report
+    const shift = (modifiers & SHIFT_BITS) !== 0 || keys.includes(USAGE_LEFT_SHIFT) || keys.includes(USAGE_RIGHT_SHIFT);
     const out: string[] = [];
     for (const key of keys) {
       if (this.down.has(key)) continue;
@@ -54,6 +78,12 @@ export class BootKeyboardDecoder {
     this.buffer = '';
     this.overflowed = false;
     this.down.clear();
+    this.lastReportAt = undefined;
+  }
+
+  /** True while part of a code has been read and its terminator has not. */
+  get pending(): boolean {
+    return this.buffer.length > 0 || this.overflowed;
   }
 
   private press(key: number, shift: boolean): string | undefined {

@@ -39,6 +39,13 @@ export const USAGE_TAB = 0x2b;
 export const SHIFT_BITS = 0x02 | 0x20;
 /** Usage 0x01 in every slot: the keyboard reports "too many keys" (ErrorRollOver). */
 export const USAGE_ROLLOVER = 0x01;
+/** Usages 0x01–0x03 (ErrorRollOver, POSTFail, ErrorUndefined) say the key state is unknown. */
+export function isErrorUsage(usage: number): boolean {
+  return usage >= 0x01 && usage <= 0x03;
+}
+/** LeftShift and RightShift as key usages: boot reports carry them as bits, some devices also as keys. */
+export const USAGE_LEFT_SHIFT = 0xe1;
+export const USAGE_RIGHT_SHIFT = 0xe5;
 
 /** The character a usage id types, or undefined for keys that type nothing we use. */
 export function usageToChar(usage: number, shift: boolean): string | undefined {

@@ -10,6 +10,7 @@ import { Server as IoServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { KioskClientToServer, KioskServerToClient, StationMeta } from '#core/protocol/kiosk-events.ts';
 import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 import { loopbackOnly } from '#core/node/loopback.ts';
 import type { KioskSession } from '../session/machine.ts';
 
@@ -19,6 +20,8 @@ export interface KioskServerOptions {
   staticDir: string;
   /** Simulated devices by name; present only in sim mode. */
   sim: Record<string, SimHidTransport> | null;
+  /** The simulated RFID reader; sim mode with a simulated pad only. */
+  rfidSim?: SimFeigReader | null;
   health: () => unknown;
   log: Logger;
 }
@@ -36,6 +39,20 @@ export class KioskServer {
     this.io = new IoServer(this.http, { serveClient: false });
 
     app.get('/api/health', (_req, res) => res.json(o.health()));
+    if (o.rfidSim) {
+      const rfid = o.rfidSim;
+      // Registered before /api/sim/:device. Puts ISO 28560-3 tags carrying these item ids on the
+      // simulated pad, replacing what was there ({"tags": []} empties it).
+      app.post('/api/sim/rfid', loopbackOnly, (req, res) => {
+        const tags = (req.body as { tags?: unknown } | undefined)?.tags;
+        if (!Array.isArray(tags) || tags.length > 30 || !tags.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 16)) {
+          res.status(400).json({ error: { code: 'BAD_TAGS', message_vi: 'Danh sách thẻ không hợp lệ.', message_en: 'Send {"tags": ["item id", ...]} with up to 30 ids of at most 16 characters.' } });
+          return;
+        }
+        const uids = rfid.setTags(tags.map((itemId: string) => ({ itemId })));
+        res.json({ device: 'rfid', tags: tags.length, uids });
+      });
+    }
     if (o.sim) {
       const sim = o.sim;
       app.post('/api/sim/:device', loopbackOnly, async (req, res) => {

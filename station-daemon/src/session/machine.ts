@@ -13,6 +13,20 @@ import { parseLibraryBarcode } from '#core/ids.ts';
 import type { ReceiptPrinter } from '#hardware/interfaces.ts';
 import type { StationCirculation } from '../circulation.ts';
 import { slipFor } from './slip.ts';
+import { groupSets } from '#core/rfid/sets.ts';
+
+/** What the session needs of the RFID pad: the tags it saw, and writing their security state. */
+export interface SessionRfid {
+  markOnLoan(uids: readonly string[]): Promise<{ uid: string; ok: boolean }[]>;
+  markInLibrary(uids: readonly string[]): Promise<{ uid: string; ok: boolean }[]>;
+}
+
+export interface PadTag {
+  uid: string;
+  itemId: string;
+  owner: string | null;
+  setInfo: { parts: number; part: number };
+}
 
 export interface SessionOptions {
   circulation: StationCirculation;
@@ -26,9 +40,18 @@ export interface SessionOptions {
   /** How long the goodbye screen stays before idle. */
   finishedMs?: number;
   isOnline: () => boolean;
+  /** The RFID pad, when the station has one. */
+  rfid?: SessionRfid | null;
+  /** The school's ISIL: tags owned by another library are not ours to lend. */
+  isil?: string;
   /** The school's UTC offset in minutes (from the calendar), for the slip's time. */
   utcOffsetMinutes?: () => number;
   log: Logger;
+}
+
+function reasonOf(code: string): Reason {
+  const r = REASONS[code];
+  return { code, message_vi: r?.message_vi ?? code, message_en: r?.message_en ?? code };
 }
 
 function notice(code: string, level: 'info' | 'error' = 'error'): SessionView['notice'] {
@@ -44,6 +67,8 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   private idleTimer: NodeJS.Timeout | null = null;
   private finishedTimer: NodeJS.Timeout | null = null;
   private warnTimer: NodeJS.Timeout | null = null;
+  /** RFID tags handled in this session (by UID), so a book left on the pad is not lent twice. */
+  private rfidSeen = new Set<string>();
 
   constructor(private readonly o: SessionOptions) {
     super();
@@ -113,9 +138,92 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
       if (this.v.screen !== 'idle' && this.v.screen !== 'finished') return;
       if (this.finishedTimer) clearTimeout(this.finishedTimer);
       this.cardCode = null;
+      this.rfidSeen.clear();
       this.v = { ...IDLE_VIEW, screen: 'return', sessionId: randomUUID() };
       this.touch();
       this.set({});
+    });
+  }
+
+  /**
+   * The tags now on the RFID pad. New ones are handled as one batch: lent (patron screen) or
+   * returned (return screen). A batch over the limit is refused whole by the policy, so nothing is
+   * written to any tag; an incomplete multi-part set or another library's book is refused with a
+   * reason; a failed security write rolls that loan back and asks the pupil to try the book again.
+   */
+  rfidTags(tags: readonly PadTag[]): Promise<void> {
+    return this.enqueue(async () => {
+      const screen = this.v.screen;
+      if (screen !== 'patron' && screen !== 'return') {
+        if (screen === 'idle' && tags.length > 0) this.set({ notice: notice('TAP_CARD_FIRST', 'info') });
+        return;
+      }
+      const fresh = tags.filter((t) => !this.rfidSeen.has(t.uid));
+      if (fresh.length === 0) return;
+      this.touch();
+      const refused: KioskItemLine[] = [];
+      const refuse = (itemId: string, code: string) => {
+        if (!refused.some((l) => l.barcode === itemId)) refused.push({ barcode: itemId, title: null, state: 'refused', dueDate: null, reason: reasonOf(code), offline: false });
+      };
+      const incomplete = new Set(groupSets(tags).filter((g) => !g.complete).map((g) => g.itemId));
+      const usable: PadTag[] = [];
+      for (const t of fresh) {
+        if (t.owner && this.o.isil && t.owner !== this.o.isil) {
+          this.rfidSeen.add(t.uid);
+          refuse(t.itemId, 'FOREIGN_ITEM');
+        } else if (incomplete.has(t.itemId)) {
+          refuse(t.itemId, 'SET_INCOMPLETE'); // not marked seen: completing the set retries it
+        } else {
+          this.rfidSeen.add(t.uid);
+          usable.push(t);
+        }
+      }
+      const barcodes = [...new Set(usable.map((t) => t.itemId))].filter((b) => !this.v.items.some((i) => i.barcode === b && i.state === 'ok'));
+      const pending: KioskItemLine[] = barcodes.map((b) => ({ barcode: b, title: null, state: 'pending', dueDate: null, reason: null, offline: false }));
+      const shown = new Set([...barcodes, ...refused.map((l) => l.barcode)]);
+      this.set({ items: [...this.v.items.filter((i) => !shown.has(i.barcode)), ...refused, ...pending], notice: null });
+      if (barcodes.length === 0) {
+        if (refused[0]) this.set({ notice: { ...refused[0].reason!, level: 'error' } });
+        return;
+      }
+      const r = screen === 'patron' ? await this.o.circulation.checkout(this.v.patron!.id, barcodes, this.v.forClass ?? undefined) : await this.o.circulation.checkin(barcodes);
+      const lines = new Map<string, KioskItemLine>();
+      for (const res of r.items) {
+        lines.set(
+          res.barcode,
+          res.ok
+            ? { barcode: res.barcode, title: res.title, state: 'ok', dueDate: res.dueDate, reason: null, offline: r.offline }
+            : { barcode: res.barcode, title: res.title, state: 'refused', dueDate: null, reason: res.reason, offline: r.offline },
+        );
+      }
+      // A refused book stays "new": once the pupil changes what is on the pad (takes a book off after
+      // LIMIT_REACHED, say), the rest is tried again as a new batch.
+      for (const l of lines.values()) if (l.state === 'refused') for (const u of usable.filter((t) => t.itemId === l.barcode)) this.rfidSeen.delete(u.uid);
+      // Security state: on loan for what was lent, in the library for what came back.
+      const okBarcodes = [...lines.values()].filter((l) => l.state === 'ok').map((l) => l.barcode);
+      const uidsOf = (b: string) => usable.filter((t) => t.itemId === b).map((t) => t.uid);
+      if (this.o.rfid && okBarcodes.length > 0) {
+        const uids = okBarcodes.flatMap(uidsOf);
+        const writes = screen === 'patron' ? await this.o.rfid.markOnLoan(uids) : await this.o.rfid.markInLibrary(uids);
+        const failedUids = new Set(writes.filter((w) => !w.ok).map((w) => w.uid));
+        const failed = okBarcodes.filter((b) => uidsOf(b).some((u) => failedUids.has(u)));
+        if (failed.length > 0 && screen === 'patron') {
+          // A loan whose tag still says "in the library" would ring the gate: undo it, cleanly.
+          const back = await this.o.circulation.checkin(failed);
+          this.o.log.warn({ failed, undone: back.items.filter((i) => i.ok).length }, 'security write failed: loans rolled back');
+        }
+        for (const b of failed) {
+          for (const u of uidsOf(b)) this.rfidSeen.delete(u);
+          lines.set(b, { barcode: b, title: lines.get(b)?.title ?? null, state: 'refused', dueDate: null, reason: reasonOf('SECURITY_WRITE_FAILED'), offline: r.offline });
+        }
+      }
+      const lent = [...lines.values()].filter((l) => l.state === 'ok').length;
+      const firstRefusal = [...lines.values(), ...refused].find((l) => l.reason)?.reason ?? null;
+      this.set({
+        items: this.v.items.map((i) => lines.get(i.barcode) ?? i),
+        remaining: screen === 'patron' && !this.v.forClass ? Math.max(0, this.v.remaining - lent) : this.v.remaining,
+        notice: firstRefusal ? { ...firstRefusal, level: 'error' } : null,
+      });
     });
   }
 
@@ -183,6 +291,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
       return;
     }
     this.cardCode = code;
+    this.rfidSeen.clear();
     this.v = { ...IDLE_VIEW, screen: 'patron', sessionId: randomUUID() };
     this.touch();
     this.set({
