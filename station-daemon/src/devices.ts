@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { StationConfig } from '#core/config.ts';
 import type { CodeReader, ReceiptPrinter } from '#hardware/interfaces.ts';
-import { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
-import { KeyboardWedgeReader } from '#hardware/drivers/keyboard-wedge-reader.ts';
+import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
+import { createCodeReader } from '#hardware/readers-factory.ts';
 import { TextSlipPrinter } from '#hardware/drivers/text-slip-printer.ts';
 import { createRfidPad } from '#hardware/rfid/factory.ts';
 import type { RfidPad } from '#hardware/rfid/rfid-pad.ts';
@@ -18,7 +18,7 @@ export interface StationDevices {
   readers: CodeReader[];
   printer: ReceiptPrinter | null;
   /** Simulators by name ("card", "scanner"), fed by /api/sim/{name} in sim mode. */
-  sim: Record<string, SimHidTransport>;
+  sim: Record<string, CodeReaderSim>;
   /** The RFID pad, started; null when the station has none. */
   rfid: RfidPad | null;
   /** The simulated RFID reader (sim driver), fed by /api/sim/rfid. */
@@ -26,15 +26,14 @@ export interface StationDevices {
   close(): Promise<void>;
 }
 
-export async function createDevices(sc: StationConfig, dir: string, log: Logger, opts: { isil: string }): Promise<StationDevices> {
-  const sim: Record<string, SimHidTransport> = {};
+export async function createDevices(sc: StationConfig, dir: string, log: Logger, opts: { isil: string; simulate: boolean }): Promise<StationDevices> {
+  const sim: Record<string, CodeReaderSim> = {};
   const readers: CodeReader[] = [];
   for (const kind of ['card', 'scanner'] as const) {
-    const d = sc.devices[kind];
-    if (d.driver === 'none') continue;
-    const transport = new SimHidTransport({ terminator: d.terminator });
-    sim[kind] = transport;
-    readers.push(new KeyboardWedgeReader(transport, { kind, driver: d.driver, terminator: d.terminator }));
+    const created = createCodeReader(kind, sc.devices[kind], log, { simulate: opts.simulate });
+    if (!created) continue;
+    readers.push(created.reader);
+    if (created.sim) sim[kind] = created.sim;
   }
   const printer: ReceiptPrinter | null = sc.devices.printer.driver === 'sim' ? new TextSlipPrinter(join(dir, 'printer')) : null;
   const { pad: rfid, sim: rfidSim } = createRfidPad(sc.devices.rfid, log, { isil: opts.isil });

@@ -8,7 +8,7 @@ import type { Config, StationConfig } from '#core/config.ts';
 import { openDatabase, type Db } from '#core/node/sqlite.ts';
 import type { StatusPayload } from '#core/protocol/messages.ts';
 import type { ReceiptPrinter } from '#hardware/interfaces.ts';
-import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
 import { createDevices } from './devices.ts';
 import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 import { STATION_MIGRATIONS } from './db/migrations.ts';
@@ -31,7 +31,7 @@ export interface RunningStation {
   replica: Replica;
   session: KioskSession;
   printer: ReceiptPrinter | null;
-  sim: Record<string, SimHidTransport> | null;
+  sim: Record<string, CodeReaderSim> | null;
   /** The simulated RFID reader (sim mode with a simulated pad), else null. */
   rfidSim: SimFeigReader | null;
   stop(): Promise<void>;
@@ -51,7 +51,7 @@ export async function startStation(opts: {
   const replica = new Replica(db);
   const journal = new Journal(db);
 
-  const devices = await createDevices(sc, dir, log.child({ component: 'devices' }), { isil: config.school.isil });
+  const devices = await createDevices(sc, dir, log.child({ component: 'devices' }), { isil: config.school.isil, simulate: config.mode === 'sim' });
   const { readers, printer, sim } = devices;
 
   const link = new ServerLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'mqtt' }) });

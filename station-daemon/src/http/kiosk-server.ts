@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { Server as IoServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { KioskClientToServer, KioskServerToClient, StationMeta } from '#core/protocol/kiosk-events.ts';
-import type { SimHidTransport } from '#hardware/sim/sim-hid-transport.ts';
+import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
 import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 import { loopbackOnly } from '#core/node/loopback.ts';
 import type { KioskSession } from '../session/machine.ts';
@@ -19,7 +19,7 @@ export interface KioskServerOptions {
   meta: StationMeta;
   staticDir: string;
   /** Simulated devices by name; present only in sim mode. */
-  sim: Record<string, SimHidTransport> | null;
+  sim: Record<string, CodeReaderSim> | null;
   /** The simulated RFID reader; sim mode with a simulated pad only. */
   rfidSim?: SimFeigReader | null;
   health: () => unknown;
