@@ -21,7 +21,15 @@ export type Reason = z.infer<typeof reasonSchema>;
 
 // ---- station status (retained) ----------------------------------------------------------------
 
-export const deviceHealthSchema = z.object({ driver: z.string(), ok: z.boolean(), detail: z.string().optional() });
+export const deviceHealthSchema = z.object({
+  driver: z.string(),
+  ok: z.boolean(),
+  detail: z.string().optional(),
+  /** Is the device plugged in and open (hot-plug drivers). */
+  connected: z.boolean().optional(),
+  /** Printers: the paper roll as the sensors report it. */
+  paper: z.enum(['ok', 'near_end', 'out', 'unknown']).optional(),
+});
 
 export const statusSchema = z.object({
   state: z.enum(['online', 'offline']),

@@ -6,17 +6,21 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { StationConfig } from '#core/config.ts';
-import type { CodeReader, ReceiptPrinter } from '#hardware/interfaces.ts';
+import type { CodeReader } from '#hardware/interfaces.ts';
 import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
 import { createCodeReader } from '#hardware/readers-factory.ts';
-import { TextSlipPrinter } from '#hardware/drivers/text-slip-printer.ts';
+import { createPrinter } from '#hardware/printer/factory.ts';
+import type { EscPosPrinter } from '#hardware/printer/escpos-printer.ts';
+import type { SimPrinter } from '#hardware/printer/sim-printer.ts';
 import { createRfidPad } from '#hardware/rfid/factory.ts';
 import type { RfidPad } from '#hardware/rfid/rfid-pad.ts';
 import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 
 export interface StationDevices {
   readers: CodeReader[];
-  printer: ReceiptPrinter | null;
+  printer: EscPosPrinter | null;
+  /** The simulated printer (sim driver): its jobs as .bin and .png, its paper state. */
+  printerSim: SimPrinter | null;
   /** Simulators by name ("card", "scanner"), fed by /api/sim/{name} in sim mode. */
   sim: Record<string, CodeReaderSim>;
   /** The RFID pad, started; null when the station has none. */
@@ -35,12 +39,14 @@ export async function createDevices(sc: StationConfig, dir: string, log: Logger,
     readers.push(created.reader);
     if (created.sim) sim[kind] = created.sim;
   }
-  const printer: ReceiptPrinter | null = sc.devices.printer.driver === 'sim' ? new TextSlipPrinter(join(dir, 'printer')) : null;
+  const { printer, sim: printerSim } = await createPrinter(sc.devices.printer, join(dir, 'printer'), log);
+  printer?.start();
   const { pad: rfid, sim: rfidSim } = createRfidPad(sc.devices.rfid, log, { isil: opts.isil });
   rfid?.start();
   return {
     readers,
     printer,
+    printerSim: printerSim ?? null,
     sim,
     rfid,
     rfidSim,

@@ -11,6 +11,7 @@ import type { ReceiptPrinter } from '#hardware/interfaces.ts';
 import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
 import { createDevices } from './devices.ts';
 import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
+import type { SimPrinter } from '#hardware/printer/sim-printer.ts';
 import { STATION_MIGRATIONS } from './db/migrations.ts';
 import { Replica } from './replica.ts';
 import { Journal } from './journal.ts';
@@ -34,6 +35,8 @@ export interface RunningStation {
   sim: Record<string, CodeReaderSim> | null;
   /** The simulated RFID reader (sim mode with a simulated pad), else null. */
   rfidSim: SimFeigReader | null;
+  /** The simulated printer (sim mode), else null. */
+  printerSim: SimPrinter | null;
   stop(): Promise<void>;
 }
 
@@ -83,12 +86,17 @@ export async function startStation(opts: {
   for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
   devices.rfid?.on('tags', (ev: { items: { uid: string; itemId: string; owner: string | null; setInfo: { parts: number; part: number } }[] }) => void session.rfidTags(ev.items));
   devices.rfid?.on('status', () => link.publishStatus());
+  // Paper out or near its end, a printer unplugged: the dashboard hears of it at once.
+  devices.printer?.onHealth(() => link.publishStatus());
 
   const station = devices;
   const health = (): Omit<StatusPayload, 'state' | 'at' | 'device'> => {
     const devices: StatusPayload['devices'] = {};
     for (const r of readers) devices[r.kind] = r.health();
-    if (printer) devices.printer = printer.health();
+    if (printer) {
+      const h = printer.health();
+      devices.printer = { driver: h.driver, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}), paper: h.paper, connected: h.connected };
+    }
     if (station.rfid) {
       const h = station.rfid.health();
       devices.rfid = { driver: h.driver, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}) };
@@ -153,6 +161,7 @@ export async function startStation(opts: {
     printer,
     sim: config.mode === 'sim' ? sim : null,
     rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
+    printerSim: devices.printerSim,
     async stop() {
       stopped = true;
       clearInterval(retry);

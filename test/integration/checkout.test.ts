@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { io as ioClient } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { uuidv7 } from '#core/ids.ts';
 import { topics } from '#core/protocol/topics.ts';
 import type { LibraryEvent } from '#core/protocol/messages.ts';
@@ -109,18 +110,46 @@ function suite(name: string, brokerFor: (ctx: Mocha.Context) => Promise<{ url?: 
         await waitUntil(() => kiosk.session.view.screen === 'finished', 5000, 'the session to finish');
         assert.equal(kiosk.session.view.slip, 'printed');
         assert.equal(kiosk.session.view.patron, null, 'no pupil data after the session');
-        const printer = kiosk.printer as unknown as { jobs: { text: string }[] };
-        assert.match(printer.jobs.at(-1)!.text, /Dế Mèn/);
-        assert.match(printer.jobs.at(-1)!.text, /Hạn trả/);
+        // The slip went out as ESC/POS raster through the simulated printer, which decoded it to a PNG.
+        const job = kiosk.printerSim!.jobs.at(-1)!;
+        assert.equal(job.error, null);
+        assert.ok(job.pngPath && existsSync(job.pngPath), 'the slip is there to look at');
+        const bytes = readFileSync(job.binPath);
+        assert.ok(bytes.includes(Buffer.from([0x1d, 0x76, 0x30])), 'raster (GS v 0)');
+        assert.ok(!bytes.includes(Buffer.from('Dế Mèn')), 'no Vietnamese as text');
       } finally {
         dash.socket.close();
         await monitor.client.endAsync();
       }
     });
 
+    it('still lends when the printer is out of paper, says so, and reports it', async () => {
+      const kiosk = school.stations[0]!;
+      await waitUntil(() => kiosk.session.view.screen !== 'patron', 5000, 'no session open');
+      kiosk.printerSim!.setPaper('out');
+      try {
+        await kiosk.sim!.card!.type(PUPIL_CARD);
+        await waitUntil(() => kiosk.session.view.screen === 'patron', 5000, 'identified');
+        await kiosk.sim!.scanner!.type('30001000000119');
+        await waitUntil(() => kiosk.session.view.items.some((i) => i.state === 'ok'), 5000, 'lent');
+        const jobs = kiosk.printerSim!.jobs.length;
+        await kiosk.session.finish();
+        assert.equal(kiosk.session.view.slip, 'failed');
+        assert.equal(kiosk.session.view.notice?.code, 'PRINTER_NO_PAPER');
+        assert.equal(kiosk.printerSim!.jobs.length, jobs, 'nothing sent to a printer without paper');
+        assert.equal(openLoans(school, '30001000000119').length, 1, 'the loan stands');
+        await waitUntil(() => {
+          const row = school.server.dashboard.stations().find((r) => r.device === kiosk.device);
+          return row?.devices.printer?.paper === 'out';
+        }, 20000, 'the dashboard to see the paper state');
+      } finally {
+        kiosk.printerSim!.setPaper('ok');
+      }
+    });
+
     it('makes one loan when the same request is sent twice', async () => {
       const kiosk = school.stations[1]!;
-      const patron = school.server.library.patronByIdentifier(PUPIL_CARD)!;
+      const patron = school.server.library.patronByIdentifier('20001000090013')!;
       const book = '30001000000200';
       const req = {
         id: uuidv7(Date.now(), randomBytes(10)),

@@ -1,7 +1,7 @@
 /** Lays out a loan slip as lines of text for a printer of the given width (characters). */
 import type { KioskItemLine } from '#core/protocol/kiosk-events.ts';
 import type { PatronView } from '#core/protocol/messages.ts';
-import type { Slip } from '#hardware/interfaces.ts';
+import type { RichSlip, SlipBlock } from '#hardware/printer/slip-document.ts';
 
 function vnDate(iso: string): string {
   const [y, m, d] = iso.split('-');
@@ -26,7 +26,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** utcOffsetMinutes: the school's time zone (the calendar's; Vietnam is +420, the default). */
-export function slipFor(a: { schoolName: string; patron: PatronView; items: KioskItemLine[]; at: Date; width: number; utcOffsetMinutes?: number }): Slip {
+export function slipFor(a: { schoolName: string; patron: PatronView; items: KioskItemLine[]; at: Date; width: number; utcOffsetMinutes?: number }): RichSlip {
   const rule = '-'.repeat(a.width);
   const at = new Date(a.at.getTime() + (a.utcOffsetMinutes ?? 420) * 60000).toISOString(); // school time
   const lines = [
@@ -43,5 +43,29 @@ export function slipFor(a: { schoolName: string; patron: PatronView; items: Kios
     if (i.dueDate) lines.push(...wrap(`   Hạn trả / Due: ${vnDate(i.dueDate)}`, a.width).map((l, k) => (k === 0 ? l : `   ${l}`)));
   });
   lines.push(rule, ...wrap('Em nhớ trả sách đúng hạn nhé! Please return on time.', a.width));
-  return { lines };
+  // The raster layout (what a thermal printer prints); the lines above are its plain-text twin.
+  // No card barcode on the slip: whoever holds the slip could otherwise scan it as the pupil's card.
+  const blocks: SlipBlock[] = [
+    { type: 'text', text: a.schoolName, size: 'large', bold: true, align: 'center' },
+    { type: 'space', dots: 8 },
+    { type: 'text', text: 'PHIẾU MƯỢN SÁCH', size: 'title', bold: true, align: 'center' },
+    { type: 'text', text: `Loan slip · ${vnDate(at.slice(0, 10))} ${at.slice(11, 16)}`, size: 'small', align: 'center' },
+    { type: 'rule' },
+    { type: 'text', text: a.patron.fullName, size: 'large', bold: true },
+    ...(a.patron.className ? [{ type: 'text' as const, text: `Lớp ${a.patron.className}`, size: 'small' as const }] : []),
+    { type: 'rule' },
+  ];
+  a.items.forEach((i, n) => {
+    blocks.push(
+      { type: 'text', text: `${n + 1}. ${i.title ?? i.barcode}`, bold: true },
+      { type: 'pair', left: i.barcode, right: i.dueDate ? `Hạn trả ${vnDate(i.dueDate)}` : '', bold: 'right', indent: 28 },
+      { type: 'space', dots: 6 },
+    );
+  });
+  blocks.push(
+    { type: 'rule', dashed: true },
+    { type: 'text', text: 'Em nhớ trả sách đúng hạn nhé!', align: 'center' },
+    { type: 'text', text: 'Please return the books on time.', size: 'small', align: 'center' },
+  );
+  return { lines, blocks };
 }
