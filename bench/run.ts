@@ -6,10 +6,13 @@
  */
 import { checkoutRoundTrip, type RoundTripResult } from './checkout-roundtrip.ts';
 import { offlineBench } from './offline.ts';
+import { benchHidScan } from '#hardware/hid/bench-hid-scan.ts';
+import { benchInventory, benchPadRead } from '#hardware/rfid/bench.ts';
+import { benchSlip } from '#hardware/printer/bench.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const JOURNAL = Number(process.env.BENCH_JOURNAL ?? 10000);
-const fmt = (x: number) => x.toFixed(2).padStart(7);
+const fmt = (x: number) => (x < 0.1 ? x.toFixed(4) : x.toFixed(2)).padStart(7);
 const misses: string[] = [];
 
 function row(r: RoundTripResult): string {
@@ -37,6 +40,19 @@ console.log(`  journaled transaction     p50 ${fmt(off.journaledP50)} ms  p99 ${
 console.log(`  ratio decision/journaled  p99 ${(off.decideP99 / off.journaledP99).toFixed(3)}x`);
 console.log(`  replay of ${off.replayed} journal entries: ${off.replayPerSecond.toFixed(0)} transactions/s (one round trip each, in order)`);
 if (off.decideP99 >= 5) misses.push(`offline decision p99 ${off.decideP99.toFixed(2)} ms`);
+
+console.log('\nHardware paths (issue 3), simulated devices, software time only');
+const hid = await benchHidScan(2000);
+const stat = (name: string, x: { p50: number; p99: number }) => console.log(`  ${name.padEnd(40)} p50 ${fmt(x.p50)} ms  p99 ${fmt(x.p99)} ms`);
+stat('HID Enter report → scan event', hid.keyboardLastReport);
+stat('HID whole 14-char scan (30 reports)', hid.keyboardWholeScan);
+stat('HID-POS report → scan event', hid.hidPos);
+console.log(`  ratio HID-POS/keyboard (last report) p50 ${(hid.hidPos.p50 / hid.keyboardLastReport.p50).toFixed(2)}x`);
+const inv = await benchInventory(10, 200);
+stat('RFID inventory of 10 tags (ISO-Host)', inv);
+const pad = await benchPadRead(10, 50);
+stat('RFID pad read of 10 new tags + decode', pad);
+for (const row of benchSlip(100)) stat(`slip render + encode, ${row.paperMm} mm (${(row.bytes / 1024).toFixed(0)} kB)`, row);
 
 console.log(misses.length ? `\nbudgets MISSED: ${misses.join('; ')}` : '\nall budgets met');
 process.exit(misses.length ? 1 : 0);
