@@ -92,7 +92,11 @@ export async function startStation(opts: {
   const station = devices;
   const health = (): Omit<StatusPayload, 'state' | 'at' | 'device'> => {
     const devices: StatusPayload['devices'] = {};
-    for (const r of readers) devices[r.kind] = r.health();
+    for (const r of readers) {
+      const h = r.health() as ReturnType<typeof r.health> & { present?: boolean; lastError?: string };
+      const detail = h.detail ?? h.lastError;
+      devices[r.kind] = { driver: h.driver, ok: h.ok, ...(detail ? { detail } : {}), ...(h.present !== undefined ? { connected: h.present } : {}) };
+    }
     if (printer) {
       const h = printer.health();
       devices.printer = { driver: h.driver, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}), paper: h.paper, connected: h.connected };
@@ -139,6 +143,17 @@ export async function startStation(opts: {
   link.on('announce', (seq) => {
     if (seq !== replica.seq) void syncAndReplay();
   });
+  // Devices come and go (unplug, paper, reader faults): publish the retained status when any
+  // device's health changes, checked every second (cheap: no I/O), whatever the driver reports.
+  let lastHealth = '';
+  const healthWatch = setInterval(() => {
+    const now = JSON.stringify(health());
+    if (now !== lastHealth) {
+      lastHealth = now;
+      link.publishStatus();
+    }
+  }, 1000);
+  healthWatch.unref();
   // Offline transactions are retried while any are pending, even if no reconnect event comes.
   const retry = setInterval(() => {
     if (link.connected && journal.count() > 0) void syncAndReplay();
@@ -165,6 +180,7 @@ export async function startStation(opts: {
     async stop() {
       stopped = true;
       clearInterval(retry);
+      clearInterval(healthWatch);
       session.stop();
       await http.close();
       await devices.close();
