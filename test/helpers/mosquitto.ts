@@ -19,9 +19,15 @@ export interface PrivateMosquitto {
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(bin: string, school: string, accounts: (BrokerAccount & { password: string })[]): Promise<PrivateMosquitto> {
+/** Starts a private broker; pass `port` to start one again where a stopped one listened. */
+export async function startMosquitto(
+  bin: string,
+  school: string,
+  accounts: (BrokerAccount & { password: string })[],
+  opts: { port?: number } = {},
+): Promise<PrivateMosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'openshelf-mosquitto-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const passwd = join(dir, 'passwd');
   writeFileSync(passwd, '');
   const passwdBin = PASSWD[0]!;
