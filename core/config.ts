@@ -96,6 +96,10 @@ export const serverConfigSchema = z.object({
     .array(z.object({ username: z.string().min(1), password: z.string().min(6), role: z.enum(['librarian', 'viewer']) }))
     .default([])
     .describe('dashboard logins'),
+  requirePinFor: z
+    .array(z.enum(['pupil', 'teacher', 'staff']))
+    .default([])
+    .describe('patron kinds who must type their PIN after the card at the kiosk (PINs are stored hashed)'),
   sessionSecret: z.string().min(16).default('change-me-please-0123456789').describe('signs dashboard session cookies'),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -65,6 +65,9 @@ export const REASON_CODES = [
   'RENEWAL_LIMIT',
   'RENEW_TOO_EARLY',
   'SET_INCOMPLETE',
+  'PIN_REQUIRED',
+  'PIN_WRONG',
+  'PIN_NOT_SET',
   'FOREIGN_ITEM',
   'SECURITY_WRITE_FAILED',
   'RESERVED',
@@ -137,6 +140,18 @@ const REASON_TEXT = {
   RENEWAL_LIMIT: {
     message_vi: 'Sách này không mượn thêm ngày được nữa. Em hãy trả sách nhé.',
     message_en: 'You cannot keep this book longer. Please bring it back.',
+  },
+  PIN_REQUIRED: {
+    message_vi: 'Mời nhập mã PIN của thẻ.',
+    message_en: 'Please enter your card PIN.',
+  },
+  PIN_WRONG: {
+    message_vi: 'Mã PIN chưa đúng. Mời nhập lại.',
+    message_en: 'That PIN is not right. Please try again.',
+  },
+  PIN_NOT_SET: {
+    message_vi: 'Thẻ này cần mã PIN nhưng chưa có. Mời gặp cán bộ thư viện.',
+    message_en: 'This card needs a PIN but has none yet. Please see the librarian.',
   },
   SET_INCOMPLETE: {
     message_vi: 'Bộ sách này còn thiếu phần. Em hãy đặt đủ cả bộ lên bàn đọc nhé.',

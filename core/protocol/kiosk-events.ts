@@ -5,8 +5,8 @@
  */
 import type { LoanView, PatronView, Reason } from './messages.ts';
 
-/** idle → patron (borrowing) or return (anyone returns books, no card needed) → finished → idle. */
-export type SessionScreen = 'idle' | 'patron' | 'return' | 'finished';
+/** idle → pin (when the policy asks for the card's PIN) → patron (borrowing) or return (anyone returns books, no card needed) → finished → idle. */
+export type SessionScreen = 'idle' | 'pin' | 'patron' | 'return' | 'finished';
 
 export interface KioskItemLine {
   barcode: string;
@@ -64,6 +64,10 @@ export interface KioskClientToServer {
   forClass: (on: boolean) => void;
   /** Any touch on the screen: the pupil is still there, push the automatic logout back. */
   stillHere: () => void;
+  /** The PIN typed on the keypad (4–6 digits), on the pin screen. */
+  pin: (digits: string) => void;
+  /** Leave the PIN screen without identifying. */
+  cancel: () => void;
 }
 
 export const IDLE_VIEW: SessionView = {

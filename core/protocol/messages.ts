@@ -57,7 +57,13 @@ const requestBase = {
   unsynced: z.boolean().optional(),
 };
 
-export const identifyRequest = z.object({ ...requestBase, type: z.literal('identify'), code });
+export const identifyRequest = z.object({
+  ...requestBase,
+  type: z.literal('identify'),
+  code,
+  /** The patron's PIN when the policy asks for one; never journaled or stored. */
+  pin: z.string().regex(/^\d{4,6}$/).optional(),
+});
 export const checkoutRequest = z.object({
   ...requestBase,
   type: z.literal('checkout'),
@@ -181,6 +187,8 @@ export const replicaPatron = z.object({
   blockedReason: z.string().nullable(),
   textbookEligible: z.boolean(),
   identifiers: z.array(z.string()),
+  /** scrypt hash of the PIN, so the station can check it offline; null when none is set. */
+  pinHash: z.string().nullable().optional(),
 });
 export const replicaItem = z.object({
   barcode: z.string(),

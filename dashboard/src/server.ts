@@ -67,7 +67,9 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     mqttUrl = sc.broker.url;
   }
 
-  const authority = new CirculationAuthority({ library, policy: DEFAULT_POLICY, calendar, clock });
+  const policy = { ...DEFAULT_POLICY, requirePin: { ...DEFAULT_POLICY.requirePin } };
+  for (const kind of sc.requirePinFor) policy.requirePin[kind] = true;
+  const authority = new CirculationAuthority({ library, policy, calendar, clock });
   const mqtt = new MqttService({
     url: mqttUrl,
     username: sc.mqtt.username,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { uuidv7 } from '#core/ids.ts';
+import { verifyPin } from '#core/node/pin.ts';
 import { decide, decideRenewal, remainingAllowance, REASONS } from '#core/policy.ts';
 import { localDate } from '#core/calendar.ts';
 import {
@@ -90,7 +91,8 @@ export class StationCirculation {
 
   /** Journal, send, and wait for the server; null when it did not answer by the deadline. */
   private async send(req: StationRequest): Promise<ResponseEnvelope | null> {
-    this.d.journal.add(req);
+    // The PIN goes to the server in this one request and is never written to disk.
+    this.d.journal.add(req.type === 'identify' ? ({ ...req, pin: undefined } as StationRequest) : req);
     this.d.fault?.('journaled', req.type);
     this.inFlight.add(req.id);
     let r: ResponseEnvelope | null;
@@ -106,8 +108,8 @@ export class StationCirculation {
     return r;
   }
 
-  async identify(code: string): Promise<IdentifyOutcome> {
-    const req = this.make('identify', { code });
+  async identify(code: string, pin?: string): Promise<IdentifyOutcome> {
+    const req = this.make('identify', { code, ...(pin ? { pin } : {}) });
     const r = await this.send(req);
     if (r) {
       if (r.status === 'error') return { ok: false, reason: r.error, offline: false };
@@ -123,8 +125,17 @@ export class StationCirculation {
       this.d.journal.clear(req.id);
       return { ok: false, reason: reason('PATRON_INACTIVE'), offline: true };
     }
-    this.d.journal.markOffline(req); // the visit is recorded when the server hears of it
     const policy = replica.policy();
+    if (policy.requirePin[p.kind]) {
+      const refuse = (code: string) => {
+        this.d.journal.clear(req.id);
+        return { ok: false as const, reason: reason(code), offline: true };
+      };
+      if (!p.pinHash) return refuse('PIN_NOT_SET');
+      if (!pin) return refuse('PIN_REQUIRED');
+      if (!verifyPin(pin, p.pinHash)) return refuse('PIN_WRONG');
+    }
+    this.d.journal.markOffline(req); // the visit is recorded when the server hears of it
     const calendar = replica.calendar();
     const now = this.now();
     const today = localDate(now, calendar);

@@ -23,7 +23,8 @@ export class Journal {
 
   /** The station decided alone: the request is replayed later with offline = true. */
   markOffline(req: StationRequest): void {
-    this.db.prepare(`UPDATE journal SET offline = 1, request = ? WHERE id = ?`).run(JSON.stringify({ ...req, offline: true }), req.id);
+    const stored = req.type === 'identify' ? { ...req, pin: undefined, offline: true } : { ...req, offline: true };
+    this.db.prepare(`UPDATE journal SET offline = 1, request = ? WHERE id = ?`).run(JSON.stringify(stored), req.id);
   }
 
   noteAttempt(id: string, error: string | null): void {

@@ -4,6 +4,7 @@
  * original answer and changes nothing. The change, its answer and its event (outbox) commit together.
  */
 import type { Library, PatronRow } from '../db/library.ts';
+import { verifyPin } from '#core/node/pin.ts';
 import { decide, decideRenewal, remainingAllowance, REASONS, type LoanPolicy, type PatronKind } from '#core/policy.ts';
 import { localDate, type SchoolCalendar } from '#core/calendar.ts';
 import type {
@@ -52,7 +53,7 @@ export class CirculationAuthority {
       const response = this.apply(req);
       db.prepare(
         `INSERT INTO transactions (id, device, type, at, received_at, request, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(req.id, req.device, req.type, req.at, this.deps.clock().toISOString(), JSON.stringify(req), JSON.stringify(response));
+      ).run(req.id, req.device, req.type, req.at, this.deps.clock().toISOString(), JSON.stringify({ ...req, pin: undefined }), JSON.stringify(response));
       return response;
     });
     return { response: run(), replay: false };
@@ -118,6 +119,12 @@ export class CirculationAuthority {
     const p = library.patronByIdentifier(req.code);
     if (!p) return this.fail(req.id, 'PATRON_UNKNOWN');
     if (!p.active) return this.fail(req.id, 'PATRON_INACTIVE');
+    // An offline replay was checked against the replica's PIN hash by the station already.
+    if (policy.requirePin[p.kind] && !req.offline) {
+      if (!p.pinHash) return this.fail(req.id, 'PIN_NOT_SET');
+      if (!req.pin) return this.fail(req.id, 'PIN_REQUIRED');
+      if (!verifyPin(req.pin, p.pinHash)) return this.fail(req.id, 'PIN_WRONG');
+    }
     library.recordVisit(p.id, req.at, 'kiosk', req.id);
     this.emit({ id: req.id, at: req.at, device: 'server', type: 'visit', station: req.device, patronId: p.id });
     const now = this.deps.clock();

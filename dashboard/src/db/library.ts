@@ -19,6 +19,8 @@ export interface PatronRow {
   classId: string | null;
   homeroomClass: string | null;
   homeroomClassId: string | null;
+  /** scrypt hash of the patron's PIN; null when none is set. */
+  pinHash: string | null;
 }
 
 export interface ItemRow {
@@ -53,7 +55,7 @@ export class Library {
   private patronSelect = `
     SELECT p.id, p.kind, p.full_name AS fullName, p.active, p.blocked_reason AS blockedReason,
            p.textbook_eligible AS textbookEligible, c.name AS className, c.id AS classId,
-           h.name AS homeroomClass, h.id AS homeroomClassId
+           h.name AS homeroomClass, h.id AS homeroomClassId, p.pin_hash AS pinHash
     FROM patrons p
     LEFT JOIN class_members m ON m.patron_id = p.id AND m.school_year = @year
     LEFT JOIN classes c ON c.id = m.class_id
@@ -247,5 +249,6 @@ export function replicaPatron(p: PatronRow, identifiers: string[]) {
     blockedReason: p.blockedReason,
     textbookEligible: p.textbookEligible,
     identifiers,
+    pinHash: p.pinHash,
   };
 }

@@ -139,4 +139,6 @@ export const MIGRATIONS: string[] = [
   );
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: patron PINs, as scrypt hashes only (core/node/pin.ts).
+  `ALTER TABLE patrons ADD COLUMN pin_hash TEXT;`,
 ];

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Db } from '#core/node/sqlite.ts';
 import { foldVietnamese } from '#core/fold.ts';
 import { localDate, type SchoolCalendar } from '#core/calendar.ts';
-import { generateRoster } from './roster.ts';
+import { FIXTURE_TEACHER_CARD, generateRoster } from './roster.ts';
+import { hashPin } from '#core/node/pin.ts';
 import { demoCatalogue } from './catalogue.ts';
 import { generateHistory } from './history.ts';
 
@@ -85,6 +86,8 @@ export function seedDemo(db: Db, o: SeedOptions): { records: number; copies: num
     }
     const insVisit = db.prepare(`INSERT INTO visits (patron_id, at, source) VALUES (?, ?, ?)`);
     for (const v of history.visits) insVisit.run(v.patronId, v.at, v.source);
+    // The demo's homeroom teacher has PIN 1234 (README), for schools that turn PINs on for teachers.
+    db.prepare(`UPDATE patrons SET pin_hash = ? WHERE id = (SELECT patron_id FROM patron_identifiers WHERE value = ?)`).run(hashPin('1234'), FIXTURE_TEACHER_CARD);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('seeded', ?)`).run(o.now.toISOString());
     return {
       records: catalogue.records.length,

@@ -89,6 +89,10 @@ export class KioskServer {
       });
       socket.on('forClass', (on) => o.session.setForClass(on === true));
       socket.on('stillHere', () => o.session.stillHere());
+      socket.on('pin', (digits) => {
+        if (typeof digits === 'string') void o.session.pin(digits);
+      });
+      socket.on('cancel', () => void o.session.cancel());
     });
     o.session.on('view', (v) => this.io.emit('session', v));
   }

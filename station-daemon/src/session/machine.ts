@@ -67,6 +67,8 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   private idleTimer: NodeJS.Timeout | null = null;
   private finishedTimer: NodeJS.Timeout | null = null;
   private warnTimer: NodeJS.Timeout | null = null;
+  /** The card waiting for its PIN on the pin screen (never sent to the page). */
+  private pendingCode: string | null = null;
   /** RFID tags handled in this session (by UID), so a book left on the pad is not lent twice. */
   private rfidSeen = new Set<string>();
 
@@ -100,6 +102,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   card(code: string): Promise<void> {
     return this.enqueue(async () => {
       if (this.v.screen === 'return') await this.doFinish('card');
+      if (this.v.screen === 'pin') this.pendingCode = null;
       if (this.v.screen === 'patron') {
         if (code === this.cardCode) return this.doFinish('card');
         await this.doFinish('card');
@@ -272,6 +275,11 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     // prompt or dialog is open on the page: the page only renders what the daemon sends.
     this.idleTimer = setTimeout(() => void this.enqueue(async () => {
       if (this.v.screen === 'patron' || this.v.screen === 'return') await this.doFinish('timeout');
+      else if (this.v.screen === 'pin') {
+        this.pendingCode = null;
+        this.v = { ...IDLE_VIEW };
+        this.set({});
+      }
     }), this.o.idleTimeoutMs);
     this.idleTimer.unref?.();
     this.warnTimer = setTimeout(() => {
@@ -281,9 +289,38 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     this.v = { ...this.v, idleWarning: false, idleDeadline: new Date(Date.now() + this.o.idleTimeoutMs).toISOString() };
   }
 
-  private async doIdentify(code: string): Promise<void> {
+  /** The PIN typed on the kiosk's keypad for the card waiting on the pin screen. */
+  pin(digits: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen !== 'pin' || !this.pendingCode || !/^\d{4,6}$/.test(digits)) return;
+      await this.doIdentify(this.pendingCode, digits);
+    });
+  }
+
+  /** Leaves the pin screen. */
+  cancel(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.v.screen !== 'pin') return;
+      this.pendingCode = null;
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      if (this.warnTimer) clearTimeout(this.warnTimer);
+      this.v = { ...IDLE_VIEW };
+      this.set({});
+    });
+  }
+
+  private async doIdentify(code: string, pin?: string): Promise<void> {
     if (this.finishedTimer) clearTimeout(this.finishedTimer);
-    const r = await this.o.circulation.identify(code);
+    const r = await this.o.circulation.identify(code, pin);
+    if (!r.ok && (r.reason.code === 'PIN_REQUIRED' || r.reason.code === 'PIN_WRONG')) {
+      // Nothing about the patron is shown before the PIN: the pin screen holds only the card code.
+      this.pendingCode = code;
+      if (this.v.screen !== 'pin') this.v = { ...IDLE_VIEW, screen: 'pin', sessionId: randomUUID() };
+      this.touch();
+      this.set({ notice: { ...r.reason, level: r.reason.code === 'PIN_WRONG' ? 'error' : 'info' } });
+      return;
+    }
+    this.pendingCode = null;
     if (!r.ok) {
       this.cardCode = null;
       this.v = { ...IDLE_VIEW };
