@@ -17,10 +17,12 @@ interface AppSpec {
   name: string;
   entry: string;
   html: string;
+  /** Further pages in a sub-folder of the app: entry → <dir>/app.js, html → <dir>/index.html. */
+  pages?: { dir: string; entry: string; html: string }[];
 }
 
 const APPS: AppSpec[] = [
-  { name: 'kiosk', entry: 'kiosk/src/main.tsx', html: 'kiosk/index.html' },
+  { name: 'kiosk', entry: 'kiosk/src/main.tsx', html: 'kiosk/index.html', pages: [{ dir: 'tagging', entry: 'kiosk/tagging/main.tsx', html: 'kiosk/tagging/index.html' }] },
   { name: 'dashboard', entry: 'dashboard/app/main.tsx', html: 'dashboard/app/index.html' },
 ];
 
@@ -68,10 +70,11 @@ async function buildApp(app: AppSpec, outdir: string, fontCss: string): Promise<
   // Only this app's folder: other steps may write elsewhere in dist/.
   await rm(outdir, { recursive: true, force: true });
   await mkdir(join(outdir, 'fonts'), { recursive: true });
+  for (const p of app.pages ?? []) await mkdir(join(outdir, p.dir), { recursive: true });
   await Promise.all([
     esbuild.build({
       absWorkingDir: root,
-      entryPoints: { app: app.entry },
+      entryPoints: { app: app.entry, ...Object.fromEntries((app.pages ?? []).map((p) => [`${p.dir}/app`, p.entry])) },
       outdir,
       bundle: true,
       minify: true,
@@ -85,6 +88,7 @@ async function buildApp(app: AppSpec, outdir: string, fontCss: string): Promise<
       logLevel: 'warning',
     }),
     copyFile(join(root, app.html), join(outdir, 'index.html')),
+    ...(app.pages ?? []).map((p) => copyFile(join(root, p.html), join(outdir, p.dir, 'index.html'))),
     ...fontFiles().map((f) => copyFile(join(fontDir, f), join(outdir, 'fonts', f))),
   ]);
   const files = await sizes(outdir);

@@ -19,6 +19,7 @@ import { ServerLink } from './server-link.ts';
 import { StationCirculation } from './circulation.ts';
 import { KioskSession } from './session/machine.ts';
 import { KioskServer } from './http/kiosk-server.ts';
+import { mountTagging } from './tagging/http.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -117,6 +118,8 @@ export async function startStation(opts: {
     health: () => ({ ...health(), pid: process.pid, online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
     log: log.child({ component: 'http' }),
   });
+  // Tagging the existing collection: a page for the desk PC's own browser (loopback, staff only).
+  mountTagging(http.app, { db, replica, pad: devices.rfid, readers, isil: config.school.isil, staticDir: opts.staticDir ?? resolve('dist/kiosk'), log: log.child({ component: 'tagging' }) });
 
   let syncing: Promise<void> | null = null;
   let stopped = false;

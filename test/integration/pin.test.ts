@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionView } from '#core/protocol/kiosk-events.ts';
 import { startSchool, testConfig, waitUntil, type TestSchool } from '#test/school.ts';
 
 const TEACHER = '20001000090013'; // the demo seed gives this teacher PIN 1234
@@ -33,8 +34,9 @@ describe('PIN at the kiosk', function () {
     assert.equal(kiosk.session.view.notice?.code, 'PIN_WRONG');
 
     await kiosk.session.pin('1234');
-    assert.equal(kiosk.session.view.screen, 'patron');
-    assert.equal(kiosk.session.view.patron?.kind, 'teacher');
+    const after: SessionView = kiosk.session.view;
+    assert.equal(after.screen, 'patron');
+    assert.equal(after.patron?.kind, 'teacher');
     await kiosk.session.finish();
 
     const logged = school.server.db.prepare(`SELECT request FROM transactions WHERE type = 'identify'`).all() as { request: string }[];
