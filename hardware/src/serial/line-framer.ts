@@ -97,7 +97,8 @@ export class LineFramer {
     this.line.push(b);
     if (this.line.length > this.maxLength + (this.suffix?.length ?? 0)) {
       this.overflowing = true;
-      this.line = [];
+      // Keep the tail: the byte that overflowed may be the one that completes the suffix.
+      this.line = this.line.slice(this.line.length - (this.suffix?.length ?? 0));
     }
   }
 
