@@ -338,19 +338,9 @@ describe('property: hardware/serial line framing', () => {
     );
   });
 
-  // BUG (hardware/src/serial/line-framer.ts, LineFramer.add, lines 98–101): with a configured suffix
-  // ('cr', 'lf', 'crlf', custom), the byte that pushes a line past maxLength + suffix.length is
-  // thrown away with the line (`this.line = []`). When that byte completes the suffix (a line of
-  // maxLength+1 bytes, or maxLength+1..+2 for CRLF), the suffix is lost, the framer stays
-  // "overflowing" and the NEXT, good line is dropped as the over-long line's tail.
-  // fast-check: { seed: 382413794, path: "198:2:1:1:4:7:11:13:15:16:16:21:24:28:31:34:37:40:42:44:45:45:47:48:49:49:53" }
-  // Counterexample: [{"opts":{"suffix":"lf"},"prefix":"","suffix":"\n","separator":"\n"},
-  //   [[Uint8Array.from([49,13,13,13,13,13]),0],[Uint8Array.from([0,0,0,0,0,0,0,0,0,0]),0]],["    "],11,[]]
-  //   (maxLength 15: 16 garbage bytes, then the separator LF overflows and is dropped; "    \n" is lost)
-  // Smallest case: new LineFramer({ suffix: 'cr', maxLength: 4 }).push('12345\r42\r') gives [], not ['42'];
-  // with the defaults a 257-byte line before a Tab (driver "serial", terminator "tab") costs the next scan.
-  // Fix: on overflow keep the tail that may hold the suffix, as the overflowing branch does:
-  //   this.line = this.line.slice(this.line.length - (this.suffix?.length ?? 0));
+  // Found a real bug (fixed in LineFramer.add): the byte that overflowed a line was dropped with it,
+  // so when it completed the suffix the NEXT, good line was lost. Regression case:
+  // new LineFramer({ suffix: 'cr', maxLength: 4 }).push('12345\r42\r') must give ['42'].
   it('after any garbage (over-long lines too) and one separator, the next lines come out exactly, whatever the suffix', () => {
     fc.assert(
       fc.property(wire, timedLineGarbage, codeLines, fc.nat(40), cutPoints, (w, garbage, codes, slack, cuts) => {
