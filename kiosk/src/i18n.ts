@@ -47,6 +47,13 @@ export const t = {
   slipPrinted: { vi: 'Nhớ lấy phiếu mượn nhé', en: 'Take your slip' },
   slipSkipped: { vi: 'Không in phiếu', en: 'No slip printed' },
   slipFailed: { vi: 'Máy in có lỗi, em hãy báo cô thủ thư', en: 'Printer problem: please tell the librarian' },
+  // The PIN screen speaks to pupils and teachers alike (nobody is identified yet): no "em".
+  pinTitle: { vi: 'Nhập mã PIN', en: 'Enter your PIN' },
+  pinHint: { vi: 'Mã PIN có 4 đến 6 số', en: 'Your PIN has 4 to 6 digits' },
+  pinTyped: (n: number) => ({ vi: `Đã nhập ${n} số`, en: `${n} digits typed` }),
+  pinDelete: { vi: 'Xoá', en: 'Delete' },
+  pinOk: { vi: 'Xong', en: 'OK' },
+  pinCancel: { vi: 'Huỷ', en: 'Cancel' },
   offline: { vi: 'Đang làm việc ngoại tuyến', en: 'Working offline' },
   connecting: { vi: 'Đang kết nối…', en: 'Connecting…' },
   reconnecting: { vi: 'Đang kết nối lại…', en: 'Reconnecting…' },

@@ -1,7 +1,8 @@
 /**
  * The kiosk's whole state, as signals. `applyEvent` is the only writer and does no I/O, so every
- * rule about what the page may show (above all: no pupil data while disconnected, on the idle or
- * the return screen) is tested without a socket or a browser.
+ * rule about what the page may show (above all: no pupil data while disconnected, on the idle, the
+ * PIN or the return screen) is tested without a socket or a browser. The PIN being typed is not
+ * state of the store at all: it lives only in the PIN screen's component.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { IDLE_VIEW, type SessionView, type StationMeta } from '../../core/protocol/kiosk-events.ts';
@@ -56,6 +57,7 @@ export function createStore(): KioskStore {
 /**
  * What the page may keep of a view the daemon sent. Only the patron screen carries a patron, their
  * loans and the class-set switch; the warning before logout exists only while someone is in session.
+ * The PIN screen comes before anyone is identified: nothing about the card's owner may show there.
  */
 export function screenView(view: SessionView): SessionView {
   switch (view.screen) {
@@ -64,6 +66,10 @@ export function screenView(view: SessionView): SessionView {
     case 'return':
       // Anyone may return books: whatever the daemon sent, this screen shows nobody's name or loans.
       return { ...view, patron: null, loans: [], remaining: 0, forClass: null };
+    case 'pin':
+      // Like idle, plus the session id (a new session is a new PIN screen) and the PIN notice
+      // (PIN_REQUIRED, PIN_WRONG): whose card it is stays unknown until the right PIN.
+      return { ...IDLE_VIEW, screen: 'pin', sessionId: view.sessionId, notice: view.notice, online: view.online };
     case 'finished':
       // The goodbye screen keeps the books just lent (the pupil's note of the due dates), nothing else.
       return { ...view, patron: null, loans: [], remaining: 0, forClass: null, idleWarning: false, idleDeadline: null };

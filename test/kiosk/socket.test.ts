@@ -63,6 +63,27 @@ describe('kiosk socket adapter', () => {
     assert.deepEqual(socket.args, [[], ['30001000000101'], [true], [false], []]);
   });
 
+  it('sends a whole PIN and cancel only on the pin screen, and keeps no digit anywhere in the store', () => {
+    const store = createStore();
+    const socket = new FakeSocket();
+    const actions = connectKiosk(store, socket as unknown as KioskSocket);
+    actions.pin('1234');
+    actions.cancel();
+    assert.deepEqual(socket.sent, [], 'not on the pin screen: nothing to send');
+
+    socket.fire('session', { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1' } satisfies SessionView);
+    for (const bad of ['123', '1234567', '12a4', '', ' 1234']) actions.pin(bad);
+    assert.deepEqual(socket.sent, [], 'only 4 to 6 digits go out');
+    actions.pin('0000');
+    actions.pin('123456');
+    actions.cancel();
+    assert.deepEqual(socket.sent, ['pin', 'pin', 'cancel']);
+    assert.deepEqual(socket.args, [['0000'], ['123456'], []]);
+
+    const kept = JSON.stringify([store.view.value, store.meta.value, store.connection.value, store.noSlipSession.value, store.renewRequests.value, store.returnSession.value]);
+    assert.doesNotMatch(kept, /0000|123456/);
+  });
+
   it('renews a loan once per session, however often it is tapped', () => {
     const store = createStore();
     const socket = new FakeSocket();

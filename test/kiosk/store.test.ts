@@ -137,6 +137,47 @@ describe('kiosk store', () => {
     assert.deepEqual(store.view.value, IDLE_VIEW);
   });
 
+  it('a pin view never carries patron data, even if the daemon sent some', () => {
+    const store = createStore();
+    const notice = { code: 'PIN_REQUIRED', message_vi: 'Mời nhập mã PIN của thẻ.', message_en: 'Please enter your card PIN.', level: 'info' as const };
+    applyEvent(store, {
+      type: 'session',
+      view: patronView({ screen: 'pin', sessionId: 'p1', patron: TEACHER, forClass: '4A', idleWarning: true, idleDeadline: '2025-10-07T08:00:00.000Z', notice, online: false }),
+    });
+    assert.deepEqual(store.view.value, { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1', notice, online: false });
+    assert.doesNotMatch(JSON.stringify(store.view.value), /Lê Thị Hoa|Dế Mèn|Truyện Kiều/);
+  });
+
+  it('keeps the pin screen, its session id and the wrong-PIN notice across answers', () => {
+    const store = createStore();
+    const wrong = { code: 'PIN_WRONG', message_vi: 'Mã PIN chưa đúng. Mời nhập lại.', message_en: 'That PIN is not right. Please try again.', level: 'error' as const };
+    applyEvent(store, { type: 'session', view: { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1' } });
+    applyEvent(store, { type: 'session', view: { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1', notice: wrong } });
+    assert.equal(store.view.value.screen, 'pin');
+    assert.equal(store.view.value.sessionId, 'p1');
+    assert.deepEqual(store.view.value.notice, wrong);
+    // The right PIN: the patron screen, now with the teacher.
+    applyEvent(store, { type: 'session', view: patronView({ sessionId: 'p1', patron: TEACHER }) });
+    assert.equal(store.view.value.patron?.fullName, 'Lê Thị Hoa');
+  });
+
+  it('notes nothing for a pin session: no slip choice, renew taps or return session', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'session', view: { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1' } });
+    applyEvent(store, { type: 'renewRequested', barcode: '30001000000300' });
+    assert.deepEqual(store.renewRequests.value.value, []);
+    assert.equal(store.returnSession.value, null);
+    assert.equal(store.noSlip.value, false);
+  });
+
+  it('disconnect leaves the pin screen for idle', () => {
+    const store = createStore();
+    applyEvent(store, { type: 'connected' });
+    applyEvent(store, { type: 'session', view: { ...IDLE_VIEW, screen: 'pin', sessionId: 'p1' } });
+    applyEvent(store, { type: 'disconnected' });
+    assert.deepEqual(store.view.value, IDLE_VIEW);
+  });
+
   it('a screen this page does not know is shown as idle, without patron data', () => {
     const odd = patronView({ screen: 'kiosk-of-the-future' as SessionView['screen'] });
     assert.deepEqual(screenView(odd), IDLE_VIEW);

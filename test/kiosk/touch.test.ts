@@ -45,13 +45,13 @@ const session = (store: KioskStore, over: Partial<SessionView>) =>
   applyEvent(store, { type: 'session', view: { ...store.view.value, ...over } });
 
 describe('kiosk touches (still here)', () => {
-  it('reports a touch on the patron and return screens, not on idle or goodbye', () => {
+  it('reports a touch on the patron and return screens, not on idle, PIN or goodbye', () => {
     for (const screen of ['patron', 'return'] as const) {
       const { sent, touch } = setup({ screen });
       touch();
       assert.equal(sent.length, 1, screen);
     }
-    for (const screen of ['idle', 'finished'] as const) {
+    for (const screen of ['idle', 'pin', 'finished'] as const) {
       const { sent, touch, time } = setup({ screen });
       touch();
       time.advance(5000);

@@ -4,6 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { KioskClientToServer, KioskServerToClient } from '../../../core/protocol/kiosk-events.ts';
+import { isCompletePin } from '../pin.ts';
 import { applyEvent, type KioskStore } from '../store.ts';
 
 export type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
@@ -19,6 +20,10 @@ export interface KioskActions {
   forClass(on: boolean): void;
   /** Someone touched the screen: push the automatic logout back. Callers throttle (see touch.ts). */
   stillHere(): void;
+  /** "Xong" on the PIN screen: sends the typed PIN (4–6 digits) and keeps nothing of it. */
+  pin(digits: string): void;
+  /** "Huỷ" on the PIN screen: back to idle without identifying. */
+  cancel(): void;
   close(): void;
 }
 
@@ -53,6 +58,13 @@ export function connectKiosk(store: KioskStore, socket: KioskSocket = io(), retr
     },
     forClass: (on) => socket.emit('forClass', on),
     stillHere: () => socket.emit('stillHere'),
+    pin: (digits) => {
+      // Only a whole PIN, only while the daemon asks for one; the digits pass through, never stored.
+      if (store.view.value.screen === 'pin' && isCompletePin(digits)) socket.emit('pin', digits);
+    },
+    cancel: () => {
+      if (store.view.value.screen === 'pin') socket.emit('cancel');
+    },
     close: () => {
       closed = true;
       socket.close();

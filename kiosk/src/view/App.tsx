@@ -6,10 +6,11 @@ import { FinishedScreen } from './FinishedScreen.tsx';
 import { IdleScreen } from './IdleScreen.tsx';
 import { IdleWarning } from './IdleWarning.tsx';
 import { PatronScreen } from './PatronScreen.tsx';
+import { PinScreen } from './PinScreen.tsx';
 import { ReturnScreen } from './ReturnScreen.tsx';
 import { SimPanel } from './SimPanel.tsx';
 
-export type ScreenActions = Pick<KioskActions, 'finish' | 'noSlip' | 'startReturn' | 'renew' | 'forClass'>;
+export type ScreenActions = Pick<KioskActions, 'finish' | 'noSlip' | 'startReturn' | 'renew' | 'forClass' | 'pin' | 'cancel'>;
 
 interface Props {
   store: KioskStore;
@@ -32,6 +33,10 @@ export function App({ store, actions, postSim }: Props) {
       {view.notice && <Notice notice={view.notice} />}
       <main data-testid="screen" data-screen={view.screen} class={`screen screen-${view.screen}`}>
         {view.screen === 'idle' && <IdleScreen onStartReturn={actions.startReturn} />}
+        {view.screen === 'pin' && (
+          // One component per session id: a new card starts with no digits typed.
+          <PinScreen key={view.sessionId ?? ''} view={view} onPin={actions.pin} onCancel={actions.cancel} />
+        )}
         {view.screen === 'patron' && (
           <PatronScreen
             view={view}
