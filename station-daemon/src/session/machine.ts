@@ -258,7 +258,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
 
   /** A touch on the screen: the pupil is still there. */
   stillHere(): void {
-    if (this.v.screen !== 'patron' && this.v.screen !== 'return') return;
+    if (this.v.screen !== 'patron' && this.v.screen !== 'return' && this.v.screen !== 'pin') return;
     this.touch();
     this.set({});
   }
