@@ -4,21 +4,11 @@
  * reverse), restarts one that dies, and on Ctrl-C stops them all and leaves no port held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DEFAULT_CONFIG, loadConfig } from '#core/node/load-config.ts';
-import { ConfigError } from '#core/config.ts';
+import { DEFAULT_CONFIG, loadConfigOrExit } from '#core/node/load-config.ts';
 import { DEMO_STAFF } from '#server/demo-logins.ts';
 
 const configPath = process.argv[2] ?? DEFAULT_CONFIG;
-let config;
-try {
-  config = loadConfig(configPath);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit(configPath);
 
 interface Proc {
   name: string;

@@ -16,3 +16,16 @@ export function loadConfig(path = DEFAULT_CONFIG): Config {
   }
   return parseConfig(raw, file);
 }
+
+/** For main.ts files: the config, or exit 2 with the message saying what to change. */
+export function loadConfigOrExit(path?: string): Config {
+  try {
+    return loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,20 +1,10 @@
 /** `npm run server [-- config.json]`: the school server alone, as it runs on the school's PC. */
-import { loadConfig } from '#core/node/load-config.ts';
+import { loadConfigOrExit } from '#core/node/load-config.ts';
 import { createLogger } from '#core/node/log.ts';
-import { ConfigError } from '#core/config.ts';
 import { startServer } from './server.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.argv[2]);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.argv[2]);
   const log = createLogger('server', config.dataDir);
   const server = await startServer({ config, log });
   let stopping = false;

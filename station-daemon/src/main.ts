@@ -1,20 +1,10 @@
 /** `npm run station [-- config.json [device]]`: one station alone, as it runs on its Raspberry Pi. */
-import { loadConfig } from '#core/node/load-config.ts';
+import { loadConfigOrExit } from '#core/node/load-config.ts';
 import { createLogger } from '#core/node/log.ts';
-import { ConfigError } from '#core/config.ts';
 import { startStation } from './station.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.argv[2]);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.argv[2]);
   const wanted = process.argv[3];
   const sc = wanted ? config.stations.find((s) => s.device === wanted) : config.stations[0];
   if (!sc) {

@@ -6,6 +6,7 @@ import express from 'express';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { Server as IoServer } from 'socket.io';
+import { closeHttp, listenHttp } from '#core/node/http-server.ts';
 import type { Logger } from 'pino';
 import { localDate, type SchoolCalendar } from '#core/calendar.ts';
 import type { DashboardClientToServer, DashboardServerToClient, StationRow, TodaySummary } from '#core/protocol/dashboard-events.ts';
@@ -104,13 +105,8 @@ export class DashboardHttp {
     });
   }
 
-  async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => resolve());
-    });
-    const a = this.http.address();
-    return typeof a === 'object' && a ? a.port : port;
+  listen(port: number, host: string): Promise<number> {
+    return listenHttp(this.http, port, host);
   }
 
   /** Pushes a new event and the figures it changes to every logged-in dashboard. */
@@ -151,10 +147,7 @@ export class DashboardHttp {
     return rows.map((r) => JSON.parse(r.payload) as LibraryEvent);
   }
 
-  async close(): Promise<void> {
-    // socket.io closes the HTTP server too; idle keep-alive connections must not hold the port.
-    const closed = new Promise<void>((res) => this.io.close(() => res()));
-    this.http.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeHttp(this.io, this.http);
   }
 }

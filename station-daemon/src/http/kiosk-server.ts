@@ -7,6 +7,7 @@ import express from 'express';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { Server as IoServer } from 'socket.io';
+import { closeHttp, listenHttp } from '#core/node/http-server.ts';
 import type { Logger } from 'pino';
 import type { KioskClientToServer, KioskServerToClient, StationMeta } from '#core/protocol/kiosk-events.ts';
 import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
@@ -97,18 +98,11 @@ export class KioskServer {
     o.session.on('view', (v) => this.io.emit('session', v));
   }
 
-  async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => resolve());
-    });
-    const a = this.http.address();
-    return typeof a === 'object' && a ? a.port : port;
+  listen(port: number, host: string): Promise<number> {
+    return listenHttp(this.http, port, host);
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((res) => this.io.close(() => res()));
-    this.http.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeHttp(this.io, this.http);
   }
 }
