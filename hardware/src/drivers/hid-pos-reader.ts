@@ -1,8 +1,7 @@
 /** A barcode scanner in HID POS mode (usage page 0x8C), read through an injected HID transport. */
-import type { EventEmitter } from 'node:events';
 import { HidPosDecoder, type HidPosDecoderOptions, type HidPosScan } from '../hid/hid-pos-decoder.ts';
 import type { CodeReader, HidTransport } from '../interfaces.ts';
-import { ReaderStatus, counted, isPresenceAware, type ReaderHealth } from './reader-health.ts';
+import { ReaderStatus, counted, followHidTransport, isPresenceAware, type ReaderHealth } from './reader-health.ts';
 
 export interface HidPosReaderOptions extends HidPosDecoderOptions {
   kind: 'card' | 'scanner';
@@ -27,16 +26,8 @@ export class HidPosReader implements CodeReader {
     this.kind = opts.kind;
     this.status = new ReaderStatus(opts.driver);
     this.decoder = new HidPosDecoder(opts);
-    transport.on('data', (report) => {
+    followHidTransport(transport, this.status, this.decoder, (report) => {
       for (const scan of this.decoder.push(report)) this.deliver(scan);
-    });
-    transport.on('error', (err) => {
-      this.status.error(err);
-      this.decoder.reset();
-    });
-    (transport as EventEmitter).on('connect', () => {
-      this.status.connected();
-      this.decoder.reset();
     });
   }
 

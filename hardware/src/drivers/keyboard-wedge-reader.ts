@@ -1,8 +1,7 @@
 /** A barcode scanner or card reader in USB keyboard mode, read through an injected HID transport. */
-import type { EventEmitter } from 'node:events';
 import { BootKeyboardDecoder } from '../hid/boot-keyboard-decoder.ts';
 import type { CodeReader, HidTransport } from '../interfaces.ts';
-import { ReaderStatus, counted, isPresenceAware, type ReaderHealth } from './reader-health.ts';
+import { ReaderStatus, counted, followHidTransport, isPresenceAware, type ReaderHealth } from './reader-health.ts';
 
 export interface KeyboardWedgeOptions {
   kind: 'card' | 'scanner';
@@ -31,17 +30,8 @@ export class KeyboardWedgeReader implements CodeReader {
     this.kind = opts.kind;
     this.status = new ReaderStatus(opts.driver);
     this.decoder = new BootKeyboardDecoder({ terminator: opts.terminator, interReportTimeoutMs: opts.interReportTimeoutMs });
-    transport.on('data', (report) => {
+    followHidTransport(transport, this.status, this.decoder, (report) => {
       for (const raw of this.decoder.push(report)) this.deliver(raw);
-    });
-    transport.on('error', (err) => {
-      this.status.error(err);
-      this.decoder.reset();
-    });
-    // 'connect' is not part of HidTransport: hot-plug transports add it, others never emit it.
-    (transport as EventEmitter).on('connect', () => {
-      this.status.connected();
-      this.decoder.reset();
     });
   }
 

@@ -3,7 +3,8 @@
  * device that is unplugged, a serial port that closed) says so through `present` and emits
  * 'connect' each time it (re)opens the device; the reader turns that into the station's status.
  */
-import type { DeviceHealth } from '../interfaces.ts';
+import type { EventEmitter } from 'node:events';
+import type { DeviceHealth, HidTransport } from '../interfaces.ts';
 
 /** What a hot-pluggable transport knows about its device. */
 export interface TransportHealth {
@@ -71,4 +72,26 @@ export class ReaderStatus {
 /** "1 malformed report", "3 malformed reports": a counter for a health note. */
 export function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Feeds a HID transport's reports to a decoder and keeps the reader's status: an error or a
+ * (re)connect drops any half-read code. 'connect' is not part of HidTransport: hot-plug transports
+ * add it, others never emit it.
+ */
+export function followHidTransport(
+  transport: HidTransport,
+  status: ReaderStatus,
+  decoder: { reset(): void },
+  onReport: (report: Buffer) => void,
+): void {
+  transport.on('data', onReport);
+  transport.on('error', (err) => {
+    status.error(err);
+    decoder.reset();
+  });
+  (transport as EventEmitter).on('connect', () => {
+    status.connected();
+    decoder.reset();
+  });
 }
