@@ -74,7 +74,6 @@ export async function startStation(opts: {
     circulation,
     printer,
     schoolName: config.school.name,
-    institution: config.school.institution,
     widthChars: sc.devices.printer.widthChars,
     idleTimeoutMs: sc.idleTimeoutSec * 1000,
     idleWarningMs: sc.idleWarningSec * 1000,

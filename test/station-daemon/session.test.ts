@@ -99,7 +99,6 @@ describe('station-daemon/session/machine (KioskSession)', () => {
       circulation: circulation as unknown as StationCirculation,
       printer,
       schoolName: 'Trường TH&THCS Demo',
-      institution: '0001',
       widthChars: 32,
       idleTimeoutMs: IDLE_MS,
       finishedMs: FINISHED_MS,
@@ -367,7 +366,7 @@ describe('station-daemon/session/machine (KioskSession)', () => {
 
     // BUG (station-daemon/src/session/machine.ts, doFinish(): `await this.o.printer.print(...)` has no
     // try/catch, and doFinish cleared the idle timer first): when print() throws (a real driver throwing
-    // DeviceDisconnectedError, or TextSlipPrinter's writeFile failing on a full SD card), enqueue()'s
+    // DeviceDisconnectedError, or a USB printer's write failing), enqueue()'s
     // catch only sets TRY_AGAIN, so the screen stays 'patron' with the pupil's name and loans showing and
     // no idle timer left to log out. Fix: wrap the print in try/catch and treat a throw as slip 'failed'
     // (log it), then carry on to the finished view.

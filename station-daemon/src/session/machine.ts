@@ -32,7 +32,6 @@ export interface SessionOptions {
   circulation: StationCirculation;
   printer: ReceiptPrinter | null;
   schoolName: string;
-  institution: string;
   widthChars: number;
   idleTimeoutMs: number;
   /** How long before the automatic logout the kiosk warns; default 10 s. */
