@@ -212,3 +212,43 @@ export const schoolCalendarSchema = z
 // Compile-time check that what the schema accepts is a SchoolCalendar.
 type AssertCalendar<T extends SchoolCalendar> = T;
 type _SchemaMatchesCalendar = AssertCalendar<z.infer<typeof schoolCalendarSchema>>;
+
+/** What the kiosk's idle screen says about today: open or closed (and why), the hours, whose reading day it is. */
+export interface LibraryDay {
+  /** The school-local date this describes. */
+  date: LocalDate;
+  /** ISO weekday of date: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** The library opens on this date at all. */
+  openToday: boolean;
+  /** Open at the instant asked about (an open day, inside the opening hours). */
+  openNow: boolean;
+  /** The holiday that closes the library today, if that is why it is closed. */
+  holiday: Pick<CalendarRange, 'name_vi' | 'name_en'> | null;
+  openingHours: { open: string; close: string };
+  /** ISO weekdays the library opens, ascending. */
+  openWeekdays: number[];
+  /** Grades with their reading period today ([] when closed or nobody's day). */
+  gradesToday: number[];
+  /** The whole weekly schedule, ISO weekday → grades, for the open weekdays only. */
+  week: { weekday: number; grades: number[] }[];
+}
+
+/** The library's day at the instant `at`, in the calendar's time zone. */
+export function libraryDay(cal: SchoolCalendar, at: Date): LibraryDay {
+  const date = localDate(at, cal);
+  const openToday = isOpenDay(cal, date);
+  const openWeekdays = [...new Set(cal.openWeekdays)].sort((a, b) => a - b);
+  const holiday = holidayOn(cal, date);
+  return {
+    date,
+    weekday: isoWeekday(date),
+    openToday,
+    openNow: isOpenNow(cal, at),
+    holiday: holiday ? { name_vi: holiday.name_vi, name_en: holiday.name_en } : null,
+    openingHours: { ...cal.openingHours },
+    openWeekdays,
+    gradesToday: gradesReadingToday(cal, date),
+    week: openWeekdays.map((weekday) => ({ weekday, grades: [...(cal.readingSchedule[String(weekday)] ?? [])] })),
+  };
+}

@@ -3,7 +3,10 @@
  * The daemon owns the session; the kiosk renders what it is sent and never holds more than the
  * current view (the pupil's data leaves the page when the session ends).
  */
+import type { LibraryDay } from '../calendar.ts';
 import type { LoanView, PatronView, Reason } from './messages.ts';
+
+export type { LibraryDay };
 
 /** idle → pin (when the policy asks for the card's PIN) → patron (borrowing) or return (anyone returns books, no card needed) → finished → idle. */
 export type SessionScreen = 'idle' | 'pin' | 'patron' | 'return' | 'finished';
@@ -50,6 +53,8 @@ export interface StationMeta {
 export interface KioskServerToClient {
   session: (view: SessionView) => void;
   meta: (meta: StationMeta) => void;
+  /** Today at the library (opening hours, whose reading day it is), for the idle screen; sent on connect and when it changes. */
+  today: (day: LibraryDay) => void;
 }
 
 export interface KioskClientToServer {

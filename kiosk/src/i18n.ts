@@ -57,10 +57,44 @@ export const t = {
   offline: { vi: 'Đang làm việc ngoại tuyến', en: 'Working offline' },
   connecting: { vi: 'Đang kết nối…', en: 'Connecting…' },
   reconnecting: { vi: 'Đang kết nối lại…', en: 'Reconnecting…' },
+  langLabel: { vi: 'Ngôn ngữ', en: 'Language' },
+  openingHours: (open: string, close: string) => ({ vi: `Giờ mở cửa: ${open} – ${close}`, en: `Opening hours: ${open} – ${close}` }),
+  openDays: (days: number[]) => ({ vi: weekdayRange(days, 'vi'), en: weekdayRange(days, 'en') }),
+  closedToday: { vi: 'Hôm nay thư viện nghỉ', en: 'The library is closed today' },
+  closedFor: (h: { name_vi: string; name_en: string }) => ({ vi: `Hôm nay thư viện nghỉ: ${h.name_vi}`, en: `The library is closed today: ${h.name_en}` }),
+  readingToday: (grades: number[]) => ({ vi: `Hôm nay là ngày đọc sách của khối ${joinVi(grades)}`, en: `Today is reading day for grade${grades.length > 1 ? 's' : ''} ${joinEn(grades)}` }),
+  noReadingToday: { vi: 'Hôm nay không có lớp nào đến giờ đọc sách', en: 'No class has its reading period today' },
+  scheduleTitle: { vi: 'Lịch đọc sách', en: 'Reading schedule' },
+  weekdayShort: (d: number) => ({ vi: WEEKDAY_VI_SHORT[d] ?? String(d), en: WEEKDAY_EN_SHORT[d] ?? String(d) }),
+  gradesShort: (grades: number[]) => ({ vi: grades.length ? `Khối ${grades.join(', ')}` : '—', en: grades.length ? `Grade ${grades.join(', ')}` : '—' }),
   simTitle: { vi: 'Mô phỏng thiết bị', en: 'Device simulator' },
   simCard: { vi: 'Chạm thẻ', en: 'Tap card' },
   simScan: { vi: 'Quét mã sách', en: 'Scan book' },
 } as const;
+
+// ISO weekday (1 = Monday … 7 = Sunday).
+const WEEKDAY_VI = ['', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
+const WEEKDAY_EN = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const WEEKDAY_VI_SHORT = ['', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'];
+const WEEKDAY_EN_SHORT = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+function joinVi(xs: number[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} và ${xs[xs.length - 1]}`;
+}
+
+function joinEn(xs: number[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/** [1,2,3,4,5] → "Thứ Hai – Thứ Sáu"; days that are not consecutive are listed. */
+export function weekdayRange(days: number[], lang: 'vi' | 'en'): string {
+  const names = lang === 'vi' ? WEEKDAY_VI : WEEKDAY_EN;
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  if (sorted.length === 0) return '';
+  const consecutive = sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
+  if (consecutive && sorted.length >= 3) return `${names[sorted[0]!]} – ${names[sorted[sorted.length - 1]!]}`;
+  return sorted.map((d) => names[d]).join(', ');
+}
 
 export function reasonText(r: Reason): Bilingual {
   return { vi: r.message_vi, en: r.message_en };

@@ -5,9 +5,12 @@
  * state of the store at all: it lives only in the PIN screen's component.
  */
 import { batch, computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import { IDLE_VIEW, type SessionView, type StationMeta } from '../../core/protocol/kiosk-events.ts';
+import { IDLE_VIEW, type LibraryDay, type SessionView, type StationMeta } from '../../core/protocol/kiosk-events.ts';
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting';
+
+/** Which language the kiosk shows first; the other one stays as the smaller second line. */
+export type Lang = 'vi' | 'en';
 
 /** Something the page asked for in one session; forgotten when the session changes. */
 interface SessionNote<T> {
@@ -29,6 +32,10 @@ export interface KioskStore {
   renewRequested: ReadonlySignal<readonly string[]>;
   /** The last session that was a return session, so its goodbye screen can thank rather than remind. */
   returnSession: Signal<string | null>;
+  /** The language shown first. Vietnamese unless the pupil toggled; back to Vietnamese at every logout. */
+  lang: Signal<Lang>;
+  /** Today at the library (hours, reading schedule) for the idle screen; null until the daemon says. */
+  today: Signal<LibraryDay | null>;
 }
 
 export type KioskEvent =
@@ -37,7 +44,9 @@ export type KioskEvent =
   | { type: 'connected' }
   | { type: 'disconnected' }
   | { type: 'noSlipChosen' }
-  | { type: 'renewRequested'; barcode: string };
+  | { type: 'renewRequested'; barcode: string }
+  | { type: 'today'; day: LibraryDay }
+  | { type: 'setLang'; lang: Lang };
 
 const NO_RENEWALS: SessionNote<readonly string[]> = { sessionId: null, value: [] };
 
@@ -51,7 +60,18 @@ export function createStore(): KioskStore {
   const renewRequested = computed(() =>
     view.value.sessionId !== null && renewRequests.value.sessionId === view.value.sessionId ? renewRequests.value.value : NO_RENEWALS.value,
   );
-  return { view, meta: signal(null), connection: signal('connecting'), noSlipSession, noSlip, renewRequests, renewRequested, returnSession: signal(null) };
+  return {
+    view,
+    meta: signal(null),
+    connection: signal('connecting'),
+    noSlipSession,
+    noSlip,
+    renewRequests,
+    renewRequested,
+    returnSession: signal(null),
+    lang: signal<Lang>('vi'),
+    today: signal<LibraryDay | null>(null),
+  };
 }
 
 /**
@@ -86,6 +106,13 @@ export function applyEvent(store: KioskStore, event: KioskEvent): void {
     switch (event.type) {
       case 'session': {
         const view = screenView(event.view);
+        const before = store.view.value;
+        // The language a pupil chose is theirs alone: back to Vietnamese when their session ends (the
+        // idle screen comes back, or another session takes over without one). A choice made on the
+        // idle screen carries into the session that the next card starts.
+        const loggedOut = view.screen === 'idle' && before.screen !== 'idle';
+        const handedOver = before.sessionId !== null && view.sessionId !== null && before.sessionId !== view.sessionId;
+        if (loggedOut || handedOver) store.lang.value = 'vi';
         store.view.value = view;
         // A new session id drops whatever the page noted for the previous one.
         if (store.noSlipSession.value !== view.sessionId) store.noSlipSession.value = null;
@@ -107,6 +134,7 @@ export function applyEvent(store: KioskStore, event: KioskEvent): void {
         store.noSlipSession.value = null;
         store.renewRequests.value = NO_RENEWALS;
         store.returnSession.value = null;
+        store.lang.value = 'vi';
         break;
       case 'noSlipChosen':
         store.noSlipSession.value = store.view.value.sessionId;
@@ -118,6 +146,12 @@ export function applyEvent(store: KioskStore, event: KioskEvent): void {
         if (!before.includes(event.barcode)) store.renewRequests.value = { sessionId, value: [...before, event.barcode] };
         break;
       }
+      case 'today':
+        store.today.value = event.day;
+        break;
+      case 'setLang':
+        store.lang.value = event.lang;
+        break;
     }
   });
 }

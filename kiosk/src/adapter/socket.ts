@@ -5,7 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { KioskClientToServer, KioskServerToClient } from '../../../core/protocol/kiosk-events.ts';
 import { isCompletePin } from '../pin.ts';
-import { applyEvent, type KioskStore } from '../store.ts';
+import { applyEvent, type KioskStore, type Lang } from '../store.ts';
 
 export type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
 
@@ -24,6 +24,8 @@ export interface KioskActions {
   pin(digits: string): void;
   /** "Huỷ" on the PIN screen: back to idle without identifying. */
   cancel(): void;
+  /** The VI/EN toggle: which language comes first. The page's own choice; the daemon never hears of it. */
+  setLang(lang: Lang): void;
   close(): void;
 }
 
@@ -43,6 +45,7 @@ export function connectKiosk(store: KioskStore, socket: KioskSocket = io(), retr
   });
   socket.on('meta', (meta) => applyEvent(store, { type: 'meta', meta }));
   socket.on('session', (view) => applyEvent(store, { type: 'session', view }));
+  socket.on('today', (day) => applyEvent(store, { type: 'today', day }));
   return {
     finish: () => socket.emit('finish'),
     noSlip: () => {
@@ -65,6 +68,7 @@ export function connectKiosk(store: KioskStore, socket: KioskSocket = io(), retr
     cancel: () => {
       if (store.view.value.screen === 'pin') socket.emit('cancel');
     },
+    setLang: (lang) => applyEvent(store, { type: 'setLang', lang }),
     close: () => {
       closed = true;
       socket.close();

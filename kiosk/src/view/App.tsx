@@ -1,7 +1,9 @@
 import type { KioskActions } from '../adapter/socket.ts';
 import type { SimDevice, SimResult } from '../adapter/sim-api.ts';
 import type { KioskStore } from '../store.ts';
+import { t } from '../i18n.ts';
 import { OfflineNote, Notice, Reconnecting } from './Banners.tsx';
+import { LangContext } from './Bi.tsx';
 import { FinishedScreen } from './FinishedScreen.tsx';
 import { IdleScreen } from './IdleScreen.tsx';
 import { IdleWarning } from './IdleWarning.tsx';
@@ -10,7 +12,7 @@ import { PinScreen } from './PinScreen.tsx';
 import { ReturnScreen } from './ReturnScreen.tsx';
 import { SimPanel } from './SimPanel.tsx';
 
-export type ScreenActions = Pick<KioskActions, 'finish' | 'noSlip' | 'startReturn' | 'renew' | 'forClass' | 'pin' | 'cancel'>;
+export type ScreenActions = Pick<KioskActions, 'finish' | 'noSlip' | 'startReturn' | 'renew' | 'forClass' | 'pin' | 'cancel' | 'setLang'>;
 
 interface Props {
   store: KioskStore;
@@ -23,16 +25,34 @@ export function App({ store, actions, postSim }: Props) {
   const meta = store.meta.value;
   const connection = store.connection.value;
   const inSession = view.screen === 'patron' || view.screen === 'return';
+  const lang = store.lang.value;
   return (
-    <div class="kiosk">
+    <LangContext.Provider value={lang}>
+    <div class={`kiosk lang-${lang}`} lang={lang}>
       <header class="top">
         <span class="school">{meta?.schoolName}</span>
         {!view.online && <OfflineNote />}
+        {/* Both names always shown, each in its own language, the one in use marked: a reader of either finds theirs. */}
+        <button
+          type="button"
+          class="btn lang-toggle"
+          data-testid="lang-toggle"
+          data-lang={lang}
+          aria-label={`${t.langLabel.vi} / ${t.langLabel.en}: ${lang === 'vi' ? 'Tiếng Việt' : 'English'}`}
+          onClick={() => actions.setLang(lang === 'vi' ? 'en' : 'vi')}
+        >
+          <span class={lang === 'vi' ? 'lang-opt is-on' : 'lang-opt'} lang="vi">
+            Tiếng Việt
+          </span>
+          <span class={lang === 'en' ? 'lang-opt is-on' : 'lang-opt'} lang="en">
+            English
+          </span>
+        </button>
       </header>
       {connection !== 'connected' && <Reconnecting connection={connection} />}
       {view.notice && <Notice notice={view.notice} />}
       <main data-testid="screen" data-screen={view.screen} class={`screen screen-${view.screen}`}>
-        {view.screen === 'idle' && <IdleScreen onStartReturn={actions.startReturn} />}
+        {view.screen === 'idle' && <IdleScreen today={store.today.value} onStartReturn={actions.startReturn} />}
         {view.screen === 'pin' && (
           // One component per session id: a new card starts with no digits typed.
           <PinScreen key={view.sessionId ?? ''} view={view} onPin={actions.pin} onCancel={actions.cancel} />
@@ -56,5 +76,6 @@ export function App({ store, actions, postSim }: Props) {
       {meta?.mode === 'sim' && <SimPanel post={postSim} />}
       {inSession && view.idleWarning && <IdleWarning view={view} />}
     </div>
+    </LangContext.Provider>
   );
 }

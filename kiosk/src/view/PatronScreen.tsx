@@ -1,6 +1,6 @@
 import type { SessionView } from '../../../core/protocol/kiosk-events.ts';
 import { t } from '../i18n.ts';
-import { Bi } from './Bi.tsx';
+import { Bi, BiNodes } from './Bi.tsx';
 import { ClassSetIcon } from './icons.tsx';
 import { ItemList } from './ItemList.tsx';
 import { LoanList } from './LoanList.tsx';
@@ -25,14 +25,14 @@ export function PatronScreen({ view, noSlip, renewRequested, onFinish, onNoSlip,
       <section class="who">
         {patron && (
           <h1 class="hello">
-            <span class="bi">
-              <span class="vi">
-                Xin chào, <span data-testid="patron-name">{patron.fullName}</span>
-              </span>
-              <span class="en" lang="en">
-                Hello, {patron.fullName}
-              </span>
-            </span>
+            <BiNodes
+              vi={
+                <>
+                  Xin chào, <span data-testid="patron-name">{patron.fullName}</span>
+                </>
+              }
+              en={<>Hello, {patron.fullName}</>}
+            />
           </h1>
         )}
         <div class="facts">

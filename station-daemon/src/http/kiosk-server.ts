@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { Server as IoServer } from 'socket.io';
 import { closeHttp, listenHttp } from '#core/node/http-server.ts';
 import type { Logger } from 'pino';
-import type { KioskClientToServer, KioskServerToClient, StationMeta } from '#core/protocol/kiosk-events.ts';
+import type { KioskClientToServer, KioskServerToClient, LibraryDay, StationMeta } from '#core/protocol/kiosk-events.ts';
 import type { CodeReaderSim } from '#hardware/sim/code-reader-sim.ts';
 import type { SimFeigReader } from '#hardware/rfid/sim-reader.ts';
 import { loopbackOnly } from '#core/node/loopback.ts';
@@ -24,6 +24,10 @@ export interface KioskServerOptions {
   /** The simulated RFID reader; sim mode with a simulated pad only. */
   rfidSim?: SimFeigReader | null;
   health: () => unknown;
+  /** Today at the library from the school calendar, for the idle screen; null when unknown. */
+  today?: () => LibraryDay | null;
+  /** How often to look whether `today` changed (opening, closing, midnight); default 30000 ms. */
+  todayCheckMs?: number;
   log: Logger;
 }
 
@@ -31,6 +35,8 @@ export class KioskServer {
   readonly app = express();
   readonly http: HttpServer;
   readonly io: IoServer<KioskClientToServer, KioskServerToClient>;
+  private todayTimer: NodeJS.Timeout | null = null;
+  private lastToday = '';
 
   constructor(private readonly o: KioskServerOptions) {
     const app = this.app;
@@ -82,6 +88,8 @@ export class KioskServer {
     this.io.on('connection', (socket) => {
       socket.emit('meta', o.meta);
       socket.emit('session', o.session.view);
+      const day = this.today();
+      if (day) socket.emit('today', day);
       socket.on('finish', () => void o.session.finish());
       socket.on('noSlip', () => o.session.noSlip());
       socket.on('startReturn', () => void o.session.startReturn());
@@ -96,6 +104,26 @@ export class KioskServer {
       socket.on('cancel', () => void o.session.cancel());
     });
     o.session.on('view', (v) => this.io.emit('session', v));
+    if (o.today) {
+      this.lastToday = JSON.stringify(this.today());
+      this.todayTimer = setInterval(() => {
+        const day = this.today();
+        const json = JSON.stringify(day);
+        if (day && json !== this.lastToday) this.io.emit('today', day);
+        this.lastToday = json;
+      }, o.todayCheckMs ?? 30000);
+      this.todayTimer.unref();
+    }
+  }
+
+  /** The calendar's answer, or null: a broken calendar must not stop the kiosk from serving. */
+  private today(): LibraryDay | null {
+    try {
+      return this.o.today?.() ?? null;
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, 'calendar unreadable: no opening hours on the idle screen');
+      return null;
+    }
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -103,6 +131,7 @@ export class KioskServer {
   }
 
   close(): Promise<void> {
+    if (this.todayTimer) clearInterval(this.todayTimer);
     return closeHttp(this.io, this.http);
   }
 }

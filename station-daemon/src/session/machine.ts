@@ -38,6 +38,8 @@ export interface SessionOptions {
   idleWarningMs?: number;
   /** How long the goodbye screen stays before idle. */
   finishedMs?: number;
+  /** How long a message on the idle screen (unknown card, "tap your card first") stays; default 8000 ms. */
+  idleNoticeMs?: number;
   isOnline: () => boolean;
   /** The RFID pad, when the station has one. */
   rfid?: SessionRfid | null;
@@ -66,6 +68,7 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   private idleTimer: NodeJS.Timeout | null = null;
   private finishedTimer: NodeJS.Timeout | null = null;
   private warnTimer: NodeJS.Timeout | null = null;
+  private idleNoticeTimer: NodeJS.Timeout | null = null;
   /** The card waiting for its PIN on the pin screen (never sent to the page). */
   private pendingCode: string | null = null;
   /** RFID tags handled in this session (by UID), so a book left on the pad is not lent twice. */
@@ -82,6 +85,19 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
   private set(next: Partial<SessionView>): void {
     this.v = { ...this.v, ...next, online: this.o.isOnline() };
     this.emit('view', this.v);
+    // A refusal on the idle screen is for the child who tapped, not for the next one in the queue.
+    if (this.idleNoticeTimer && (this.v.screen !== 'idle' || 'notice' in next)) {
+      clearTimeout(this.idleNoticeTimer);
+      this.idleNoticeTimer = null;
+    }
+    if (this.v.screen === 'idle' && this.v.notice && !this.idleNoticeTimer) {
+      const shown = this.v.notice;
+      this.idleNoticeTimer = setTimeout(() => {
+        this.idleNoticeTimer = null;
+        if (this.v.screen === 'idle' && this.v.notice === shown) this.set({ notice: null });
+      }, this.o.idleNoticeMs ?? 8000);
+      this.idleNoticeTimer.unref?.();
+    }
   }
 
   /** Re-sends the view (e.g. when the link goes on or offline). */
@@ -413,5 +429,6 @@ export class KioskSession extends EventEmitter<{ view: [SessionView] }> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.warnTimer) clearTimeout(this.warnTimer);
     if (this.finishedTimer) clearTimeout(this.finishedTimer);
+    if (this.idleNoticeTimer) clearTimeout(this.idleNoticeTimer);
   }
 }
