@@ -36,6 +36,8 @@ export type MarcField = MarcControlField | MarcDataField;
 export interface MarcRecord {
   leader: string;
   fields: MarcField[];
+  /** How the text was encoded in the file it was read from (ISO 2709 only). */
+  encoding?: 'utf8' | 'marc8';
   /**
    * Where the record was found in the file: its position among the records (0-based, counting
    * rejected ones too), its first byte and its length in bytes (terminator included when present),
@@ -49,10 +51,23 @@ export interface MarcReadProblem {
   index: number;
   /** Byte offset of the record's first byte in the file. */
   offset: number;
+  /** Line of the record's start (MARCXML only; 1-based). */
+  line?: number;
+  /** The reason in English. */
   reason: string;
+  /** The same reason in Vietnamese, for the librarian (shown first). */
+  reasonVi: string;
   /** 'error': the record was not read. 'warning': it was read, after the repair described. */
   severity: 'error' | 'warning';
 }
+
+/** A reason in both languages: Vietnamese for the librarian first, English second. */
+export interface Reason {
+  vi: string;
+  en: string;
+}
+
+const r = (vi: string, en: string): Reason => ({ vi, en });
 
 export interface MarcReadResult {
   records: MarcRecord[];
@@ -170,7 +185,7 @@ interface FieldSlice {
   bytes: Uint8Array;
 }
 
-type SliceResult = { ok: true; fields: FieldSlice[]; exact: boolean; warnings: string[] } | { ok: false; reason: string };
+type SliceResult = { ok: true; fields: FieldSlice[]; exact: boolean; warnings: Reason[] } | { ok: false; reason: Reason };
 
 /**
  * Checks leader and directory of one record (terminator excluded) and cuts out its fields.
@@ -179,35 +194,76 @@ type SliceResult = { ok: true; fields: FieldSlice[]; exact: boolean; warnings: s
  */
 function sliceFields(rec: Uint8Array): SliceResult {
   if (rec.length < LEADER_LENGTH) {
-    return { ok: false, reason: `the record is only ${rec.length} bytes long, shorter than a leader (24 bytes)` };
+    return {
+      ok: false,
+      reason: r(
+        `biểu ghi chỉ dài ${rec.length} byte, ngắn hơn cả đầu biểu (24 byte)`,
+        `the record is only ${rec.length} bytes long, shorter than a leader (24 bytes)`,
+      ),
+    };
   }
   const base = digits(rec, 12, 5);
   if (base === null) {
+    const shown = latin1(rec.subarray(12, 17));
     return {
       ok: false,
-      reason: `the base address of data in the leader (positions 12–16) is "${latin1(rec.subarray(12, 17))}", not a number`,
+      reason: r(
+        `địa chỉ bắt đầu dữ liệu trong đầu biểu (vị trí 12–16) là "${shown}", không phải là số`,
+        `the base address of data in the leader (positions 12–16) is "${shown}", not a number`,
+      ),
     };
   }
   if (base < LEADER_LENGTH + 1) {
-    return { ok: false, reason: `the base address of data in the leader is ${base}; it must be at least 25 (leader and directory)` };
+    return {
+      ok: false,
+      reason: r(
+        `địa chỉ bắt đầu dữ liệu trong đầu biểu là ${base}; phải từ 25 trở lên (đầu biểu và danh mục)`,
+        `the base address of data in the leader is ${base}; it must be at least 25 (leader and directory)`,
+      ),
+    };
   }
   if (base > rec.length) {
-    return { ok: false, reason: `the base address of data (${base}) lies beyond the end of the record (${rec.length} bytes)` };
+    return {
+      ok: false,
+      reason: r(
+        `địa chỉ bắt đầu dữ liệu (${base}) nằm ngoài biểu ghi (dài ${rec.length} byte)`,
+        `the base address of data (${base}) lies beyond the end of the record (${rec.length} bytes)`,
+      ),
+    };
   }
   if (rec[base - 1] !== FT) {
-    return { ok: false, reason: `the directory does not end where the base address (${base}) says it should` };
+    return {
+      ok: false,
+      reason: r(
+        `danh mục trường không kết thúc ở vị trí mà địa chỉ dữ liệu (${base}) cho biết`,
+        `the directory does not end where the base address (${base}) says it should`,
+      ),
+    };
   }
   // Non-ASCII is checked first: a multi-byte character in the directory also breaks its length,
   // and "not plain ASCII" is the more useful of the two reasons.
   for (let k = LEADER_LENGTH; k < base - 1; k++) {
     const c = rec[k]!;
     if (c < 0x20 || c > 0x7e) {
-      return { ok: false, reason: `the directory contains a byte (0x${c.toString(16).toUpperCase()}) that is not plain ASCII, at byte ${k}` };
+      const hex = c.toString(16).toUpperCase();
+      return {
+        ok: false,
+        reason: r(
+          `danh mục trường có một byte (0x${hex}) không phải ký tự ASCII thường, ở byte ${k}`,
+          `the directory contains a byte (0x${hex}) that is not plain ASCII, at byte ${k}`,
+        ),
+      };
     }
   }
   const dirLength = base - 1 - LEADER_LENGTH;
   if (dirLength % ENTRY_LENGTH !== 0) {
-    return { ok: false, reason: `the directory is ${dirLength} bytes long, which is not a whole number of 12-byte entries` };
+    return {
+      ok: false,
+      reason: r(
+        `danh mục trường dài ${dirLength} byte, không chia hết thành các mục 12 byte`,
+        `the directory is ${dirLength} bytes long, which is not a whole number of 12-byte entries`,
+      ),
+    };
   }
   const data = rec.subarray(base);
   const entries: { tag: string; length: number; start: number }[] = [];
@@ -217,11 +273,20 @@ function sliceFields(rec: Uint8Array): SliceResult {
     const length = digits(rec, p + 3, 4);
     const start = digits(rec, p + 7, 5);
     if (length === null || start === null) {
-      return { ok: false, reason: `directory entry ${n} (tag ${tag}) has a length or start position that is not a number` };
+      return {
+        ok: false,
+        reason: r(
+          `mục ${n} của danh mục (trường ${tag}) có độ dài hoặc vị trí bắt đầu không phải là số`,
+          `directory entry ${n} (tag ${tag}) has a length or start position that is not a number`,
+        ),
+      };
     }
     entries.push({ tag, length, start });
   }
-  const warnings: string[] = [];
+  const warnings: Reason[] = [];
+  if (entries.length === 0) {
+    return { ok: false, reason: r('biểu ghi không có trường nào', 'the record has no fields') };
+  }
   const consistent = entries.every(
     (e) => e.length >= 1 && e.start + e.length <= data.length && data[e.start + e.length - 1] === FT,
   );
@@ -246,7 +311,12 @@ function sliceFields(rec: Uint8Array): SliceResult {
   }
   const trailing = from < data.length;
   if (pieces.length === entries.length && !trailing) {
-    warnings.push('the directory gives field lengths or positions that do not match the data; fields were read by their field terminators');
+    warnings.push(
+      r(
+        'danh mục ghi độ dài hoặc vị trí trường không khớp với dữ liệu; các trường đã được đọc theo dấu kết thúc trường',
+        'the directory gives field lengths or positions that do not match the data; fields were read by their field terminators',
+      ),
+    );
     return { ok: true, fields: entries.map((e, k) => ({ tag: e.tag, bytes: pieces[k]! })), exact: true, warnings };
   }
   const bad = entries.find((e) => !(e.length >= 1 && e.start + e.length <= data.length && data[e.start + e.length - 1] === FT))!;
@@ -254,12 +324,18 @@ function sliceFields(rec: Uint8Array): SliceResult {
     ok: false,
     reason:
       bad.start + bad.length > data.length
-        ? `field ${bad.tag} runs past the end of the record (the directory says it ends at byte ${bad.start + bad.length} of ${data.length})`
-        : `field ${bad.tag} does not end with a field terminator where the directory says it should`,
+        ? r(
+            `trường ${bad.tag} vượt quá cuối biểu ghi (danh mục nói nó kết thúc ở byte ${bad.start + bad.length} trên ${data.length})`,
+            `field ${bad.tag} runs past the end of the record (the directory says it ends at byte ${bad.start + bad.length} of ${data.length})`,
+          )
+        : r(
+            `trường ${bad.tag} không có dấu kết thúc trường ở vị trí danh mục cho biết`,
+            `field ${bad.tag} does not end with a field terminator where the directory says it should`,
+          ),
   };
 }
 
-function chooseEncoding(leader: string, fields: FieldSlice[], warn: (m: string) => void): Encoding {
+function chooseEncoding(leader: string, fields: FieldSlice[], warn: (m: Reason) => void): Encoding {
   const scheme = leader[9];
   if (scheme === 'a') return 'utf8';
   const hasHigh = fields.some((f) => f.bytes.some((b) => b >= 0x80));
@@ -269,19 +345,28 @@ function chooseEncoding(leader: string, fields: FieldSlice[], warn: (m: string) 
     // MARC-8 diacritics precede ASCII letters, which is never valid UTF-8; text that is valid
     // multi-byte UTF-8 was written by a system that forgot to set leader/09.
     if (allUtf8) {
-      warn('leader/09 says MARC-8 but the text is UTF-8; it was read as UTF-8');
+      warn(
+        r(
+          'đầu biểu (vị trí 09) ghi bảng mã MARC-8 nhưng nội dung là UTF-8; biểu ghi đã được đọc theo UTF-8',
+          'leader/09 says MARC-8 but the text is UTF-8; it was read as UTF-8',
+        ),
+      );
       return 'utf8';
     }
     return 'marc8';
   }
   const chosen: Encoding = allUtf8 || !hasHigh ? 'utf8' : 'marc8';
+  const name = chosen === 'utf8' ? 'UTF-8' : 'MARC-8';
   warn(
-    `leader/09 is "${scheme}", expected "a" (UTF-8) or blank (MARC-8); the text was read as ${chosen === 'utf8' ? 'UTF-8' : 'MARC-8'}`,
+    r(
+      `đầu biểu (vị trí 09) ghi "${scheme}", lẽ ra là "a" (UTF-8) hoặc để trống (MARC-8); nội dung đã được đọc theo ${name}`,
+      `leader/09 is "${scheme}", expected "a" (UTF-8) or blank (MARC-8); the text was read as ${name}`,
+    ),
   );
   return chosen;
 }
 
-function decodeRecord(rec: Uint8Array, fields: FieldSlice[], warn: (m: string) => void): MarcRecord {
+function decodeRecord(rec: Uint8Array, fields: FieldSlice[], warn: (m: Reason) => void): MarcRecord {
   const leader = latin1(rec.subarray(0, LEADER_LENGTH));
   const encoding = chooseEncoding(leader, fields, warn);
   const badUtf8Tags = new Set<string>();
@@ -329,17 +414,28 @@ function decodeRecord(rec: Uint8Array, fields: FieldSlice[], warn: (m: string) =
     out.push({ tag: f.tag, ind1, ind2, subfields: subs });
   }
   if (badUtf8Tags.size > 0) {
-    warn(`invalid UTF-8 in ${[...badUtf8Tags].join(', ')}; the unreadable bytes were replaced by "\uFFFD"`);
+    const where = [...badUtf8Tags].join(', ');
+    warn(
+      r(
+        `có byte không hợp lệ theo UTF-8 ở ${where}; các byte không đọc được đã được thay bằng "\uFFFD" (bản gốc vẫn được giữ)`,
+        `invalid UTF-8 in ${where}; the unreadable bytes were replaced by "\uFFFD"`,
+      ),
+    );
   }
-  if (marc8Problems.length > 0) warn(`MARC-8 text could not be fully decoded (${marc8Problems.join('; ')})`);
-  return { leader, fields: out };
+  if (marc8Problems.length > 0) {
+    const what = marc8Problems.join('; ');
+    warn(r(`không giải mã được trọn vẹn văn bản MARC-8 (${what})`, `MARC-8 text could not be fully decoded (${what})`));
+  }
+  return { leader, fields: out, encoding };
 }
 
 /**
  * Reads every record of an ISO 2709 file. Never throws on bad data: unreadable records are
  * listed in `errors` (severity 'error') and repaired ones are read and listed as warnings.
  */
-export function readIso2709(buf: Uint8Array): MarcReadResult {
+export function readIso2709(input: Uint8Array): MarcReadResult {
+  // A plain Uint8Array view: slicing a Node Buffer makes a Buffer each time, which is much slower.
+  const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const records: MarcRecord[] = [];
   const errors: MarcReadProblem[] = [];
   let pos = 0;
@@ -358,11 +454,11 @@ export function readIso2709(buf: Uint8Array): MarcReadResult {
     }
     const start = pos;
     const problems: MarcReadProblem[] = [];
-    const warn = (reason: string): void => {
-      problems.push({ index, offset: start, reason, severity: 'warning' });
+    const warn = (m: Reason): void => {
+      problems.push({ index, offset: start, reason: m.en, reasonVi: m.vi, severity: 'warning' });
     };
-    const fail = (reason: string): void => {
-      problems.push({ index, offset: start, reason, severity: 'error' });
+    const fail = (m: Reason): void => {
+      problems.push({ index, offset: start, reason: m.en, reasonVi: m.vi, severity: 'error' });
     };
 
     const declared = digits(buf, start, 5);
@@ -389,8 +485,14 @@ export function readIso2709(buf: Uint8Array): MarcReadResult {
       body = buf.subarray(start, end);
       warn(
         end === len
-          ? 'the last record of the file has no record terminator (0x1D); it was read anyway'
-          : 'the record has no record terminator (0x1D) and runs straight into the next record; it was read using its leader length',
+          ? r(
+              'biểu ghi cuối tệp thiếu dấu kết thúc biểu ghi (0x1D); vẫn đọc được',
+              'the last record of the file has no record terminator (0x1D); it was read anyway',
+            )
+          : r(
+              'biểu ghi thiếu dấu kết thúc biểu ghi (0x1D) và nối liền với biểu ghi sau; đã đọc theo độ dài ghi trong đầu biểu',
+              'the record has no record terminator (0x1D) and runs straight into the next record; it was read using its leader length',
+            ),
       );
     } else if (term >= 0) {
       // Trust the terminator, but only if the directory proves the record fills exactly that span.
@@ -400,15 +502,27 @@ export function readIso2709(buf: Uint8Array): MarcReadResult {
       sliced = sliceFields(body);
       if (sliced.ok && sliced.exact) {
         if (declared === null) {
+          const shown = latin1(buf.subarray(start, Math.min(start + 5, len)));
           warn(
-            `the record length in the leader ("${latin1(buf.subarray(start, Math.min(start + 5, len)))}") is not a number; the record was read up to its terminator (${actual} bytes)`,
+            r(
+              `độ dài biểu ghi trong đầu biểu ("${shown}") không phải là số; biểu ghi đã được đọc đến dấu kết thúc (${actual} byte)`,
+              `the record length in the leader ("${shown}") is not a number; the record was read up to its terminator (${actual} bytes)`,
+            ),
           );
         } else if (declared === utf8CharCount(buf.subarray(start, end))) {
           warn(
-            `the leader gives the record length in characters (${declared}) instead of bytes (${actual}); the record was read up to its terminator`,
+            r(
+              `đầu biểu ghi độ dài biểu ghi tính theo ký tự (${declared}) thay vì theo byte (${actual}); biểu ghi đã được đọc đến dấu kết thúc`,
+              `the leader gives the record length in characters (${declared}) instead of bytes (${actual}); the record was read up to its terminator`,
+            ),
           );
         } else {
-          warn(`the leader says the record is ${declared} bytes long but it is ${actual}; it was read up to its terminator`);
+          warn(
+            r(
+              `đầu biểu ghi biểu ghi dài ${declared} byte nhưng thực tế là ${actual}; biểu ghi đã được đọc đến dấu kết thúc`,
+              `the leader says the record is ${declared} bytes long but it is ${actual}; it was read up to its terminator`,
+            ),
+          );
         }
       } else {
         // Maybe a record lost its terminator and the next one follows: look for a leader right
@@ -427,12 +541,23 @@ export function readIso2709(buf: Uint8Array): MarcReadResult {
         if (cut >= 0) {
           body = buf.subarray(start, cut);
           end = cut;
-          warn('the record has no record terminator (0x1D) and runs straight into the next record; it was cut where the next leader starts');
+          warn(
+            r(
+              'biểu ghi thiếu dấu kết thúc biểu ghi (0x1D) và nối liền với biểu ghi sau; đã tách ở chỗ biểu ghi sau bắt đầu',
+              'the record has no record terminator (0x1D) and runs straight into the next record; it was cut where the next leader starts',
+            ),
+          );
         } else if (sliced.ok) {
           fail(
             declared !== null && declared > actual
-              ? `the record is damaged: the leader says ${declared} bytes but the next record terminator comes after ${actual} bytes, and the directory does not fit`
-              : `the record is damaged: its directory does not account for its ${actual} bytes`,
+              ? r(
+                  `biểu ghi bị hỏng: đầu biểu ghi ${declared} byte nhưng dấu kết thúc biểu ghi đến sau ${actual} byte, và danh mục trường không khớp`,
+                  `the record is damaged: the leader says ${declared} bytes but the next record terminator comes after ${actual} bytes, and the directory does not fit`,
+                )
+              : r(
+                  `biểu ghi bị hỏng: danh mục trường không khớp với ${actual} byte của biểu ghi`,
+                  `the record is damaged: its directory does not account for its ${actual} bytes`,
+                ),
           );
         } else {
           fail(sliced.reason);
@@ -442,9 +567,19 @@ export function readIso2709(buf: Uint8Array): MarcReadResult {
       // No terminator until the end of the file.
       const remaining = len - start;
       if (declared !== null && declared > remaining) {
-        fail(`the file ends in the middle of this record: the leader says ${declared} bytes but only ${remaining} are left (the file is probably truncated)`);
+        fail(
+          r(
+            `tệp kết thúc giữa chừng biểu ghi này: đầu biểu ghi ${declared} byte nhưng chỉ còn ${remaining} byte (có lẽ tệp bị cắt cụt khi sao chép)`,
+            `the file ends in the middle of this record: the leader says ${declared} bytes but only ${remaining} are left (the file is probably truncated)`,
+          ),
+        );
       } else {
-        fail(`${remaining} bytes at the end of the file do not form a complete record (no record terminator)`);
+        fail(
+          r(
+            `${remaining} byte ở cuối tệp không tạo thành một biểu ghi hoàn chỉnh (không có dấu kết thúc biểu ghi)`,
+            `${remaining} bytes at the end of the file do not form a complete record (no record terminator)`,
+          ),
+        );
       }
       end = len;
       body = buf.subarray(start, len);
