@@ -128,6 +128,21 @@ function holdings(rec: MarcRecord): Holding[] {
   return out;
 }
 
+const SUBJECT_TAGS = ['600', '610', '611', '630', '650', '651', '655'];
+const SUBJECT_CODES = new Set(['a', 'v', 'x', 'y', 'z']);
+
+/** Subject headings (600, 610, 611, 630, 650, 651, 655: $a with $v/$x/$y/$z subdivisions joined by " -- "), for search and the record view. */
+export function subjectHeadings(rec: MarcRecord): string[] {
+  const out: string[] = [];
+  for (const tag of SUBJECT_TAGS) {
+    for (const f of dataFields(rec, tag)) {
+      const parts = f.subfields.filter((s) => SUBJECT_CODES.has(s.code)).map((s) => trimIsbd(s.value)).filter((v) => v !== '');
+      if (parts.length > 0) out.push(parts.join(' -- '));
+    }
+  }
+  return out;
+}
+
 export function bibSummary(rec: MarcRecord): BibSummary {
   return {
     controlNumber: controlField(rec, '001')?.trim() || null,

@@ -6,7 +6,7 @@ import type { Db } from '#core/node/sqlite.ts';
 import type { Collection } from '#core/policy.ts';
 import type { CopyStatus } from '#core/types.ts';
 import type { Change } from '#core/protocol/messages.ts';
-import { foldVietnamese } from '#core/fold.ts';
+import { CatalogueSearch, type SearchHit } from '../catalogue/search.ts';
 
 export interface PatronRow {
   id: string;
@@ -227,14 +227,12 @@ export class Library {
     this.recordChange('loan', barcode, loan ? { barcode, ...loan } : null);
   }
 
-  /** Simple catalogue search, diacritic-insensitive (đ folded too). */
-  search(query: string, limit = 20): { id: number; title: string; author: string | null }[] {
-    const words = foldVietnamese(query).split(' ').filter(Boolean);
-    if (words.length === 0) return [];
-    const where = words.map(() => `search_text LIKE ?`).join(' AND ');
-    return this.db
-      .prepare(`SELECT id, title, author FROM records WHERE ${where} ORDER BY title LIMIT ?`)
-      .all(...words.map((w) => `%${w}%`), limit) as { id: number; title: string; author: string | null }[];
+  private catalogue: CatalogueSearch | null = null;
+
+  /** Catalogue search (dashboard/src/catalogue/search.ts): barcode, accession, ISBN, then word prefixes, diacritic-insensitive (đ too). */
+  search(query: string, limit = 20): SearchHit[] {
+    this.catalogue ??= new CatalogueSearch(this.db);
+    return this.catalogue.search(query, limit).hits;
   }
 }
 
