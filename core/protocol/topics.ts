@@ -20,16 +20,21 @@ export const topics = {
   event: (school: string, device: string, type: EventType) => `${ROOT}/${school}/${device}/event/${type}`,
   request: (school: string, device: string) => `${ROOT}/${school}/${device}/request`,
   reply: (school: string, device: string) => `${ROOT}/${school}/${device}/reply`,
+  /** Retained by a drop box: its bin (count since emptied, full sensor). */
+  bin: (school: string, device: string) => `${ROOT}/${school}/${device}/bin`,
+  /** Retained by the server: the latest command for that device (e.g. "bin emptied"). */
+  command: (school: string, device: string) => `${ROOT}/${school}/${device}/command`,
   /** Retained by the server: the newest change sequence number stations should sync to. */
   sync: (school: string) => `${ROOT}/${school}/${SERVER_DEVICE}/sync`,
   /** Subscriptions. */
   allRequests: (school: string) => `${ROOT}/${school}/+/request`,
   allStatus: (school: string) => `${ROOT}/${school}/+/status`,
   allDeviceEvents: (school: string) => `${ROOT}/${school}/+/event/+`,
+  allBins: (school: string) => `${ROOT}/${school}/+/bin`,
   everything: () => `${ROOT}/#`,
 } as const;
 
-export type TopicKind = 'status' | 'event' | 'request' | 'reply' | 'sync' | 'other';
+export type TopicKind = 'status' | 'event' | 'request' | 'reply' | 'sync' | 'bin' | 'command' | 'other';
 
 export interface ParsedTopic {
   school: string;
@@ -47,6 +52,6 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (rest.length > 0) return { school, device, kind: 'other' };
   if (kind === 'event' && type) return isSegment(type) ? { school, device, kind: 'event', eventType: type } : { school, device, kind: 'other' };
   if (type !== undefined) return { school, device, kind: 'other' };
-  if (kind === 'status' || kind === 'request' || kind === 'reply' || kind === 'sync') return { school, device, kind };
+  if (kind === 'status' || kind === 'request' || kind === 'reply' || kind === 'sync' || kind === 'bin' || kind === 'command') return { school, device, kind };
   return { school, device, kind: 'other' };
 }
