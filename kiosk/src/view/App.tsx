@@ -32,22 +32,15 @@ export function App({ store, actions, postSim }: Props) {
       <header class="top">
         <span class="school">{meta?.schoolName}</span>
         {!view.online && <OfflineNote />}
-        {/* Both names always shown, each in its own language, the one in use marked: a reader of either finds theirs. */}
-        <button
-          type="button"
-          class="btn lang-toggle"
-          data-testid="lang-toggle"
-          data-lang={lang}
-          aria-label={`${t.langLabel.vi} / ${t.langLabel.en}: ${lang === 'vi' ? 'Tiếng Việt' : 'English'}`}
-          onClick={() => actions.setLang(lang === 'vi' ? 'en' : 'vi')}
-        >
-          <span class={lang === 'vi' ? 'lang-opt is-on' : 'lang-opt'} lang="vi">
+        {/* Two big buttons, each language's name in its own language: a reader of either finds theirs. */}
+        <div class="lang-toggle" role="group" aria-label={`${t.langLabel.vi} / ${t.langLabel.en}`} data-testid="lang-toggle" data-lang={lang}>
+          <button type="button" class="btn lang-opt" data-testid="lang-vi" lang="vi" aria-pressed={lang === 'vi'} onClick={() => actions.setLang('vi')}>
             Tiếng Việt
-          </span>
-          <span class={lang === 'en' ? 'lang-opt is-on' : 'lang-opt'} lang="en">
+          </button>
+          <button type="button" class="btn lang-opt" data-testid="lang-en" lang="en" aria-pressed={lang === 'en'} onClick={() => actions.setLang('en')}>
             English
-          </span>
-        </button>
+          </button>
+        </div>
       </header>
       {connection !== 'connected' && <Reconnecting connection={connection} />}
       {view.notice && <Notice notice={view.notice} />}
