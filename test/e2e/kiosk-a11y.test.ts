@@ -51,7 +51,6 @@ describe('kiosk accessibility, language toggle and lockdown in Chromium', functi
     const v = await axeViolations(page);
     assert.deepEqual(v, [], `${what}: ${JSON.stringify(v, null, 1)}`);
   }
-  const lang = (page: Page) => page.locator('[data-testid=lang-toggle]').getAttribute('data-lang');
   async function setLang(page: Page, want: 'vi' | 'en'): Promise<void> {
     await page.click(`[data-testid=lang-${want}]`);
     await page.locator(`[data-testid=lang-toggle][data-lang=${want}]`).waitFor();
