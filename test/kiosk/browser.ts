@@ -57,6 +57,7 @@ export async function hideSimPanel(page: Page): Promise<void> {
 
 /** What the page keeps of anything, everywhere a page can keep it. */
 export interface PageMemory {
+  /** The document's HTML without the simulator panel. */
   html: string;
   local: number;
   session: number;
@@ -72,7 +73,12 @@ export async function pageMemory(page: Page): Promise<PageMemory> {
     const snapshot = Object.fromEntries(Object.entries(store).map(([k, s]) => [k, s.value]));
     const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
     return {
-      html: document.documentElement.outerHTML,
+      // The whole document but the simulator panel (sim mode only), whose quick buttons carry demo codes.
+      html: (() => {
+        const copy = document.documentElement.cloneNode(true) as HTMLElement;
+        copy.querySelector('[data-testid=sim-panel]')?.remove();
+        return copy.outerHTML;
+      })(),
       local: localStorage.length,
       session: sessionStorage.length,
       indexedDb: dbs.map((d) => d.name ?? ''),
