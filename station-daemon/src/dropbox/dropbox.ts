@@ -67,6 +67,8 @@ export class DropBox extends EventEmitter<{ change: [] }> {
   private receiptTimer: NodeJS.Timeout | null = null;
   private receiptItems: ReceiptLine[] = [];
   private stopped = false;
+  /** Tag reads that were an already recorded drop (the same tag again, a set's other part), since start. */
+  repeats = 0;
 
   constructor(private readonly d: DropBoxDeps) {
     super();
@@ -117,17 +119,20 @@ export class DropBox extends EventEmitter<{ change: [] }> {
     ];
     if (drops.length === 0) return;
     const { fresh, extraUids } = this.store.record(drops, at, since);
+    this.repeats += drops.length - fresh.length;
     if (fresh.length === 0 && extraUids.length === 0) return;
     this.enqueue(async () => {
-      // The other part of a set already handled: its tag needs the security write too.
+      if (fresh.length > 0) await this.process(fresh);
+      // The other part of a set whose drop was handled before this read: its tag needs the security write too.
+      const handled = new Set(fresh.map((r) => r.seq));
       const late = extraUids
         .filter((x) => {
+          if (handled.has(x.row.seq)) return false;
           const now = this.store.get(x.row.seq);
-          return now !== null && this.isOurs(now) && now.state !== 'pending' && now.security !== null;
+          return now !== null && this.isOurs(now) && now.security !== null;
         })
         .map((x) => x.uid);
       if (late.length > 0 && this.d.pad) await this.d.pad.markInLibrary(late);
-      if (fresh.length > 0) await this.process(fresh);
     });
   }
 
@@ -155,6 +160,8 @@ export class DropBox extends EventEmitter<{ change: [] }> {
     const ours = rows.filter((r) => this.isOurs(r));
     // Security first: the book is in the reader's field only for a moment, the answer may take longer.
     const pad = this.d.pad;
+    // Parts of a set read in the same poll joined their drop after it was recorded.
+    for (const r of ours) r.uids = this.store.get(r.seq)?.uids ?? r.uids;
     if (pad) {
       const uids = ours.filter((r) => r.security !== 'ok').flatMap((r) => r.uids);
       const writes = uids.length > 0 ? await pad.markInLibrary(uids) : [];

@@ -69,6 +69,7 @@ export class DropboxServer {
         online: h.online,
         pending: h.pending,
         bin: o.dropbox.binState(),
+        repeats: o.dropbox.repeats,
         drops: o.dropbox.store.latest(20).map((d) => ({ at: d.at, barcode: d.barcode, uids: d.uids, owner: d.owner, state: d.state, outcome: d.outcome, title: d.title, offline: d.offline, security: d.security })),
         lastSignal: signals?.at(-1) ?? null,
         ...(signals ? { signals: signals.slice(-20) } : {}),
