@@ -20,5 +20,8 @@ export interface ServerMeta {
 /** GET /api/me, POST /api/login. */
 export interface User {
   username: string;
+  /** 'admin' | 'librarian' | 'viewer' (dashboard/src/accounts/roles.ts). */
   role: string;
+  /** A one-time password is in use: nothing but changing it until it is. */
+  mustChange?: boolean;
 }

@@ -1,6 +1,8 @@
 /**
- * The librarian's first page in a real Chromium: a wrong password is refused in Vietnamese, the demo
- * login opens the page, the kiosk shows as online, and a checkout at the kiosk appears live.
+ * The librarian's first page in a real Chromium: `/` sends a stranger to the login page, a wrong
+ * password is refused in Vietnamese, the demo login opens the page, the kiosk shows as online, a
+ * checkout at the kiosk appears live and moves its class's rates, and a reading period recorded
+ * from the page (a POST carrying the CSRF token) counts the class as visiting.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -25,6 +27,7 @@ describe('dashboard in Chromium', function () {
   it('logs in, shows the station online and a live checkout', async () => {
     await page.goto(`http://127.0.0.1:${school.server.httpPort}/`);
     await page.locator('[data-testid=login-form]').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login', '/ redirects to the login page');
     assert.match(await page.locator('[data-testid=demo-logins]').innerText(), /thuthu/);
 
     await page.fill('[data-testid=login-username]', 'thuthu');
@@ -49,5 +52,39 @@ describe('dashboard in Chromium', function () {
       5000,
       "today's loans to go up by one",
     );
+  });
+
+  it("shows a class's rates change after a checkout at the kiosk, and records a reading period", async () => {
+    const sim = (device: string, code: string) =>
+      fetch(`http://127.0.0.1:${school.stations[0]!.httpPort}/api/sim/${device}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      }).then((r) => assert.equal(r.status, 200));
+    await page.click('[data-testid=tab-rates]');
+    await page.click('[data-testid=period-day]');
+    const cell = (name: string, col: string) => page.locator(`[data-testid=rate-row][data-group=class][data-name="${name}"] [data-testid=${col}]`);
+    await cell('4A', 'loans').waitFor();
+    await page.locator('[data-testid=rate-chart] [data-testid=chart-row][data-name="4A"]').waitFor();
+    const loansBefore = Number(await cell('4A', 'loans').innerText());
+
+    // Another pupil of 4A borrows at the kiosk: end the first pupil's session, then tap, then scan.
+    const kiosk = school.stations[0]!;
+    await sim('card', '20001000000012');
+    await waitUntil(() => kiosk.session.view.screen !== 'patron', 10000, 'the first session to end');
+    await waitUntil(() => kiosk.session.view.screen === 'idle', 15000, 'the kiosk idle again');
+    await sim('card', '20001000001911');
+    await waitUntil(() => kiosk.session.view.screen === 'patron', 10000, 'identification');
+    await sim('scanner', '30001000000101');
+    await waitUntil(async () => Number(await cell('4A', 'loans').innerText()) === loansBefore + 1, 15000, "4A's loans today to go up by one");
+
+    // A reading period for 4B today, from the page: every active pupil of 4B counts as visiting.
+    await page.locator('[data-testid=reading-row][data-class] [data-testid=record-reading]').first().waitFor();
+    const row4b = page.locator('[data-testid=reading-row]', { hasText: '4B' });
+    await row4b.locator('[data-testid=record-reading]').click();
+    await page.locator('[data-testid=rates-message]').waitFor();
+    assert.match(await page.locator('[data-testid=rates-message]').innerText(), /Đã ghi tiết đọc/);
+    const members = Number(await page.locator('[data-testid=rate-row][data-group=class][data-name="4B"] td:nth-child(3)').innerText());
+    await waitUntil(async () => Number(await cell('4B', 'visited').innerText()) === members, 10000, '4B all visiting today');
   });
 });

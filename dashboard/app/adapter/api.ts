@@ -2,6 +2,7 @@
 import type { StationRow, TodaySummary } from '../../../core/protocol/dashboard-events.ts';
 import type { LibraryEvent, Reason } from '../../../core/protocol/messages.ts';
 import type { ServerMeta, User } from '../types.ts';
+import { csrfToken } from './http.ts';
 
 /** A non-2xx answer; `reason` is the server's {code, message_vi, message_en} when it sent one. */
 export class ApiError extends Error {
@@ -34,7 +35,7 @@ export function createApi(fetchFn: typeof fetch = (input, init) => fetch(input, 
   async function request<T>(path: string, body?: unknown): Promise<T> {
     const res = await fetchFn(path, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? {} : { 'content-type': 'application/json', 'x-csrf-token': csrfToken() },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });

@@ -49,6 +49,8 @@ export function createSession({ store, api, openLive, retryMs = 5000 }: SessionD
 
   async function enter(user: User): Promise<void> {
     applyEvent(store, { type: 'user', user });
+    // A one-time password: the page shows only the form to change it; the server refuses the rest.
+    if (user.mustChange) return;
     socket = openLive(store, {
       onReconnect: () => void load(),
       onRefused: () => {

@@ -61,6 +61,12 @@ function StationLine({ row }: { row: StationRow }) {
         {Object.entries(row.devices).map(([name, health]) => (
           <span key={name} class={health.ok ? 'dev ok' : 'dev bad'} title={`${health.driver}${health.detail ? `: ${health.detail}` : ''}`}>
             {health.ok ? '●' : '✕'} {name}
+            {health.paper && health.paper !== 'ok' && health.paper !== 'unknown' && (
+              <span class="paper" data-testid="paper" data-paper={health.paper}>
+                {' '}
+                ({health.paper === 'out' ? 'hết giấy / out of paper' : 'sắp hết giấy / paper low'})
+              </span>
+            )}
           </span>
         ))}
       </td>
