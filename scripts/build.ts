@@ -19,10 +19,12 @@ interface AppSpec {
   html: string;
   /** Further pages in a sub-folder of the app: entry → <dir>/app.js, html → <dir>/index.html. */
   pages?: { dir: string; entry: string; html: string }[];
+  /** Further scripts at the app's root, output name → entry (e.g. a service worker). */
+  scripts?: Record<string, string>;
 }
 
 const APPS: AppSpec[] = [
-  { name: 'kiosk', entry: 'kiosk/src/main.tsx', html: 'kiosk/index.html', pages: [{ dir: 'tagging', entry: 'kiosk/tagging/main.tsx', html: 'kiosk/tagging/index.html' }] },
+  { name: 'kiosk', entry: 'kiosk/src/main.tsx', html: 'kiosk/index.html', pages: [{ dir: 'tagging', entry: 'kiosk/tagging/main.tsx', html: 'kiosk/tagging/index.html' }], scripts: { sw: 'kiosk/src/sw.ts' } },
   { name: 'dashboard', entry: 'dashboard/app/main.tsx', html: 'dashboard/app/index.html' },
 ];
 
@@ -74,7 +76,7 @@ async function buildApp(app: AppSpec, outdir: string, fontCss: string): Promise<
   await Promise.all([
     esbuild.build({
       absWorkingDir: root,
-      entryPoints: { app: app.entry, ...Object.fromEntries((app.pages ?? []).map((p) => [`${p.dir}/app`, p.entry])) },
+      entryPoints: { app: app.entry, ...Object.fromEntries((app.pages ?? []).map((p) => [`${p.dir}/app`, p.entry])), ...app.scripts },
       outdir,
       bundle: true,
       minify: true,

@@ -31,5 +31,8 @@ effect(() => {
   document.documentElement.lang = store.lang.value;
 });
 
+// The page's own files, kept for a load while the daemon is down (see sw.ts); an error here changes nothing else.
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('sw.js').catch(() => undefined);
+
 const root = document.getElementById('app');
 if (root) render(<App store={store} actions={actions} postSim={postSim} />, root);
