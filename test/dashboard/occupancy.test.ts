@@ -64,6 +64,7 @@ describe('occupancy: readings, footfall, daily reset and drift', () => {
     assert.equal(ingest(reading('counter-1', 'bbbbbbbb', 1, 6, 9, vn(1, '10:45'))), 'stored'); // +4, +8 (hour 10)
     assert.equal(ingest(reading('counter-1', 'bbbbbbbb', 1, 6, 9, vn(1, '10:45'))), 'duplicate');
     assert.equal(ingest(reading('counter-1', 'bbbbbbbb', 0, 2, 1, vn(1, '09:20'))), 'stale');
+    assert.equal(ingest(reading('counter-1', 'aaaaaaaa', 3, 13, 3, vn(1, '09:10'))), 'stale', 'a late reading of the boot before');
     assert.equal(ingest(reading('counter-1', 'bbbbbbbb', 2, 9, 11, vn(1, '16:20'))), 'stored'); // +3, +2 (hour 16)
     // Door 2 (counter-2).
     assert.equal(ingest(reading('counter-2', 'cccccccc', 0, 3, 1, vn(1, '08:30'))), 'stored'); // +3, +1 (hour 8)

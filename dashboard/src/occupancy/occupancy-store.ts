@@ -51,6 +51,11 @@ export class OccupancyStore {
       const prev = db
         .prepare(`SELECT boot, seq, in_total AS "in", out_total AS "out" FROM counter_readings WHERE device = ? ORDER BY id DESC LIMIT 1`)
         .get(e.device) as { boot: string; seq: number; in: number; out: number } | undefined;
+      // A late reading of an earlier boot (the counter has rebooted since) would look like another
+      // restart and count its people twice.
+      if (prev && prev.boot !== e.boot && db.prepare(`SELECT 1 FROM counter_readings WHERE device = ? AND boot = ? LIMIT 1`).get(e.device, e.boot)) {
+        return 'stale';
+      }
       const delta = readingDelta(prev ?? null, e);
       if (!delta) return prev && prev.boot === e.boot && prev.seq === e.seq ? 'duplicate' : 'stale';
       const deviceAt = Date.parse(e.at);
