@@ -366,6 +366,55 @@ function chooseEncoding(leader: string, fields: FieldSlice[], warn: (m: Reason) 
   return chosen;
 }
 
+/**
+ * The common case, fast: a UTF-8 field that decodes cleanly as a whole and whose indicators and
+ * subfield codes are ASCII is decoded once and split on the subfield delimiter, rather than
+ * decoding each subfield alone. Values are normalised to NFC one by one (never the whole field,
+ * where a combining mark at the start of a value would compose with its subfield code). Returns
+ * null when the field needs the careful path (invalid UTF-8, a non-ASCII code or indicator).
+ */
+function plainAscii(b: Uint8Array): boolean {
+  for (let k = 0; k < b.length; k++) {
+    const c = b[k]!;
+    if (c >= 0x80 || c === 0x1b || (c === 0x26 && b[k + 1] === 0x23)) return false; // "&#"
+  }
+  return true;
+}
+
+function fastUtf8Field(f: FieldSlice): MarcField | null {
+  const b = f.bytes;
+  let ascii = true;
+  for (let k = 0; k < b.length; k++) {
+    if (b[k]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  let s: string;
+  if (ascii) s = utf8Lenient.decode(b);
+  else {
+    try {
+      s = utf8Fatal.decode(b);
+    } catch {
+      return null;
+    }
+  }
+  if (f.tag.startsWith('00')) return { tag: f.tag, value: ascii ? s : s.normalize('NFC') };
+  if ((b.length > 0 && b[0]! >= 0x80) || (b.length > 1 && b[1]! >= 0x80)) return null;
+  const ind1 = b.length > 0 && b[0] !== SD ? s[0]! : ' ';
+  const ind2 = b.length > 1 && b[0] !== SD && b[1] !== SD ? s[1]! : ' ';
+  const parts = s.split('\x1f');
+  const subs: MarcSubfield[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.length === 0) continue;
+    if (p.charCodeAt(0) >= 0x80) return null;
+    const value = p.slice(1);
+    subs.push({ code: p[0]!, value: ascii ? value : value.normalize('NFC') });
+  }
+  return { tag: f.tag, ind1, ind2, subfields: subs };
+}
+
 function decodeRecord(rec: Uint8Array, fields: FieldSlice[], warn: (m: Reason) => void): MarcRecord {
   const leader = latin1(rec.subarray(0, LEADER_LENGTH));
   const encoding = chooseEncoding(leader, fields, warn);
@@ -374,6 +423,15 @@ function decodeRecord(rec: Uint8Array, fields: FieldSlice[], warn: (m: Reason) =
 
   const out: MarcField[] = [];
   for (const f of fields) {
+    // MARC-8 text that is plain ASCII (no byte above 0x7F, no escape, no numeric character
+    // reference) is the same text in UTF-8: most fields of a MARC-8 record take the fast path too.
+    if (encoding === 'utf8' || plainAscii(f.bytes)) {
+      const fast = fastUtf8Field(f);
+      if (fast) {
+        out.push(fast);
+        continue;
+      }
+    }
     let marc8: Marc8Decoder | null = null;
     const text = (bytes: Uint8Array, where: string): string => {
       if (encoding === 'utf8') {

@@ -126,6 +126,21 @@ export class Marc8Decoder {
     const n = bytes.length;
     while (i < n) {
       const b = bytes[i]!;
+      if (b > 0x20 && b < 0x7f && this.g0 === MARC8_SET.ASCII) {
+        // A run of plain ASCII letters is copied in one piece (the common case, and fast).
+        let j = i + 1;
+        while (j < n && bytes[j]! >= 0x20 && bytes[j]! < 0x7f) j++;
+        const run = String.fromCharCode.apply(null, bytes.subarray(i, j) as unknown as number[]);
+        // Diacritics waiting for their letter go right after the run's first letter.
+        if (pending.length > 0) {
+          emitBase(run[0]!);
+          if (run.length > 1) out.push(run.slice(1));
+        } else {
+          out.push(run);
+        }
+        i = j;
+        continue;
+      }
       if (b === ESC) {
         i = this.escape(bytes, i, issue);
         continue;
