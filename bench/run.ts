@@ -2,13 +2,15 @@
  * `npm run bench`: the performance budgets of the issues, measured here and never in unit tests.
  * Each figure is printed next to a peer run side by side where one exists (the same work through
  * another broker), with the ratio, so a regression in our code shows apart from the machine's mood.
- * BENCH_N (default 1000) sets the number of checkouts; BENCH_JOURNAL (default 10000) the journal size.
+ * BENCH_N (default 1000) sets the number of checkouts; BENCH_JOURNAL (default 10000) the journal size;
+ * BENCH_SCANS (default 200) the kiosk's scans in Chromium.
  */
 import { checkoutRoundTrip, type RoundTripResult } from './checkout-roundtrip.ts';
 import { offlineBench } from './offline.ts';
 import { benchHidScan } from '#hardware/hid/bench-hid-scan.ts';
 import { benchInventory, benchPadRead } from '#hardware/rfid/bench.ts';
 import { benchSlip } from '#hardware/printer/bench.ts';
+import { kioskBench } from './kiosk.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const JOURNAL = Number(process.env.BENCH_JOURNAL ?? 10000);
@@ -62,6 +64,26 @@ for (const m of benchMarcParse()) {
 console.log('  (marcjs reads every record as UTF-8: no MARC-8 decoding, NFC, repair or report)');
 const mi = await benchMarcImport();
 console.log(`  full import into SQLite (${mi.records} records, ${mi.copies} copies): ${mi.importPerSecond.toFixed(0)} records/s; bare INSERT loop of the same records ${mi.barePerSecond.toFixed(0)} records/s; ratio ${(mi.importPerSecond / mi.barePerSecond).toFixed(2)}x`);
+
+const SCANS = Number(process.env.BENCH_SCANS ?? 200);
+console.log(`\nKiosk in Chromium (issue 5; ${SCANS} scans; budgets: scan to screen p99 < 50 ms, JS + CSS gzipped < 60 kB, first paint < 1 s)`);
+try {
+  const k = await kioskBench(SCANS);
+  const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+  stat('scan → title in the DOM (last HID byte)', k.screen);
+  stat('peer: scan → session view (daemon alone)', k.daemon);
+  stat("kiosk's share: view → title in the DOM", k.render);
+  console.log(`  ratio screen/daemon p50 ${(k.screen.p50 / k.daemon.p50).toFixed(2)}x, p99 ${(k.screen.p99 / k.daemon.p99).toFixed(2)}x  (clocks aligned ± ${k.clockUncertaintyMs.toFixed(2)} ms)`);
+  console.log(`  kiosk JS + CSS gzipped ${kB(k.kioskGzipBytes)}; peer: dashboard ${kB(k.dashboardGzipBytes)}; ratio ${(k.kioskGzipBytes / k.dashboardGzipBytes).toFixed(2)}x`);
+  stat('first paint, kiosk (10 fresh loads)', k.firstPaint);
+  stat('first contentful paint, kiosk', k.firstContentfulPaint);
+  stat('peer: first paint, dashboard', k.dashboardFirstPaint);
+  if (k.screen.p99 >= 50) misses.push(`kiosk scan to screen p99 ${k.screen.p99.toFixed(2)} ms`);
+  if (k.kioskGzipBytes >= 60 * 1024) misses.push(`kiosk bundle ${kB(k.kioskGzipBytes)} gzipped`);
+  if (k.firstPaint.max >= 1000) misses.push(`kiosk first paint ${k.firstPaint.max.toFixed(0)} ms (slowest of 10)`);
+} catch (err) {
+  console.log(`  skipped: ${(err as Error).message}`);
+}
 
 console.log(misses.length ? `\nbudgets MISSED: ${misses.join('; ')}` : '\nall budgets met');
 process.exit(misses.length ? 1 : 0);
