@@ -31,6 +31,7 @@ import { catalogueSearchRoutes } from '../catalogue/search-routes.ts';
 import { catalogueImportRoutes } from '../catalogue/routes.ts';
 import type { DropboxBins } from '../dropbox/bins.ts';
 import { dropboxRoutes } from '../dropbox/routes.ts';
+import { patronRoutes } from '../patrons/routes.ts';
 
 export { requireRole, accountOf } from './auth.ts';
 
@@ -115,6 +116,7 @@ export class DashboardHttp {
     app.use(catalogueSearchRoutes({ db: o.db, schoolYear: o.calendar.schoolYear.name, schoolName: o.schoolName, clock: o.clock, log: o.log }, { read: requireRole('viewer'), write: requireRole('librarian') }));
 
     app.use(catalogueImportRoutes({ db: o.db, io: this.io, log: o.log, clock: o.clock }, { read: requireRole('viewer'), write: requireRole('librarian') }));
+    app.use(patronRoutes({ db: o.db, schoolYear: o.calendar.schoolYear.name, schoolName: o.schoolName, clock: o.clock, log: o.log }, { read: requireRole('viewer'), write: requireRole('librarian') }));
     // ---- end of feature routes --------------------------------------------------------------
     app.use('/api', (_req, res) => sendError(res, 404, 'NOT_FOUND', 'Không có địa chỉ này.', 'No such API route.'));
 
