@@ -4,11 +4,13 @@
  * access table; every payload (static birth/will, and the C++ JSON lambdas, evaluated by a small
  * interpreter of the expression forms the YAML header allows) validates against core's zod schemas
  * and is exactly what the simulator publishes; secrets stay behind !secret; nothing reboots the
- * counter for lack of a client or a network.
+ * counter for lack of a client or a network; the direction lambda, run as written, counts as the
+ * simulator does.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { parseDocument, type ScalarTag } from 'yaml';
 import { counterEvent, eventSchema, statusSchema } from '#core/protocol/messages.ts';
 import { isSegment, parseTopic, topics } from '#core/protocol/topics.ts';
@@ -488,6 +490,60 @@ describe('ESPHome visitor counter: contract with core/', () => {
   });
 
   describe('direction logic shared with the simulator', () => {
+    /**
+     * The YAML's track_crossing lambda, as written, made runnable: its C++ is plain enough (locals,
+     * if/else, ternaries, id(global), id(sensor).state) that renaming is the whole translation.
+     */
+    function runnableLambda(): (sensors: Record<string, { state: boolean }>, g: Record<string, number | boolean>) => void {
+      const code = (scriptNamed('track_crossing').then as { lambda: string }[])[0]!.lambda;
+      const js = code
+        .replace(/\/\/.*$/gm, '')
+        .replace(/\bconst (bool|int) /g, 'const ')
+        .replace(/\bid\((\w+)\)\.state\b/g, 'S.$1.state')
+        .replace(/\bid\((\w+)\)/g, 'G.$1');
+      assert.doesNotMatch(js, /::|->|\bauto\b|\bstd\b/, 'C++ the translation does not cover');
+      return new Function('S', 'G', js) as ReturnType<typeof runnableLambda>;
+    }
+
+    it('the YAML’s track_crossing, run as written, counts exactly like the simulator’s tracker', () => {
+      const lambda = runnableLambda();
+      // Any sequence of debounced beam states (one beam or both changing at a time).
+      const states = fc.array(fc.tuple(fc.boolean(), fc.boolean()), { maxLength: 60 });
+      fc.assert(
+        fc.property(states, (seq) => {
+          const fw = bootedFirmware();
+          const sensors = { beam_a: { state: false }, beam_b: { state: false } };
+          const tracker = new CrossingTracker();
+          for (const [a, b] of [...seq, [false, false] as [boolean, boolean]]) {
+            if (a === sensors.beam_a.state && b === sensors.beam_b.state) continue; // on_state fires on changes only
+            sensors.beam_a.state = a;
+            sensors.beam_b.state = b;
+            lambda(sensors, fw.globals as Record<string, number | boolean>);
+            tracker.update(a, b);
+            assert.deepEqual([fw.globals.count_in, fw.globals.count_out], [tracker.in, tracker.out]);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('the lambda counts one walk in and one walk out through the beams', () => {
+      const lambda = runnableLambda();
+      const fw = bootedFirmware();
+      const sensors = { beam_a: { state: false }, beam_b: { state: false } };
+      const walk = (states: [boolean, boolean][]) => {
+        for (const [a, b] of states) {
+          sensors.beam_a.state = a;
+          sensors.beam_b.state = b;
+          lambda(sensors, fw.globals as Record<string, number | boolean>);
+        }
+      };
+      walk([[true, false], [true, true], [false, true], [false, false]]);
+      walk([[false, true], [true, true], [true, false], [false, false]]);
+      walk([[true, false], [true, true], [true, false], [false, false]]); // turned back
+      assert.deepEqual([fw.globals.count_in, fw.globals.count_out], [1, 1]);
+    });
+
     it('the simulator’s tracker follows the documented beam order', () => {
       const t = new CrossingTracker();
       // in: A, AB, B, clear; out: B, AB, A, clear; a wave through A alone counts nothing.
