@@ -11,7 +11,7 @@ function upload(c: Client, path: string, body: Buffer): Promise<Response> {
   return fetch(c.base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', cookie: c.cookie, 'x-csrf-token': c.csrf },
-    body,
+    body: new Uint8Array(body),
   });
 }
 
@@ -37,7 +37,7 @@ describe('dashboard/patrons HTTP routes', function () {
     assert.equal((await viewer.get('/api/classes')).status, 200);
     assert.equal((await upload(viewer, '/api/patrons/roster/preview', fixture('lop-4a-bom-semicolon.csv'))).status, 403);
     // Without the CSRF token nothing is imported.
-    const res = await fetch(`${d.url}/api/patrons/roster/apply`, { method: 'POST', headers: { cookie: librarian.cookie }, body: fixture('lop-4a-bom-semicolon.csv') });
+    const res = await fetch(`${d.url}/api/patrons/roster/apply`, { method: 'POST', headers: { cookie: librarian.cookie }, body: new Uint8Array(fixture('lop-4a-bom-semicolon.csv')) });
     assert.equal(res.status, 403);
     assert.equal((d.db.prepare(`SELECT COUNT(*) AS n FROM changes`).get() as { n: number }).n, 0);
   });
