@@ -18,6 +18,7 @@ import { DEFAULT_CONFIG, loadConfig } from '#core/node/load-config.ts';
 import { openDatabase } from '#core/node/sqlite.ts';
 import { MIGRATIONS } from '#server/db/migrations.ts';
 import { importMarc, type ImportReport } from '#server/catalogue/import.ts';
+import { runRosterCli } from '#server/patrons/cli.ts';
 
 const USAGE = `Cách dùng / Usage:
   npm run import -- marc <tệp .mrc/.xml | file>   [--config <config.json>] [--db <library.sqlite>] [--json]
@@ -136,10 +137,12 @@ async function main(argv: string[]): Promise<number> {
   switch (a.command) {
     case 'marc':
       return importMarcFile(a);
-    // ROSTER: placeholder until the patrons work adds the roster import; replace this case.
     case 'roster':
-      process.stderr.write('Nhập danh sách lớp chưa có / roster import: not yet\n');
-      return 2;
+      return runRosterCli(argv.slice(argv.indexOf('roster') + 1), {
+        openDb: () => openDatabase(dbPath(a), MIGRATIONS),
+        out: (s) => process.stdout.write(s),
+        err: (s) => process.stderr.write(s),
+      });
     case 'help':
       process.stdout.write(USAGE);
       return 0;
