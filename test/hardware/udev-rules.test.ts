@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { EXAMPLE_USB_IDS } from '#hardware/readers-factory.ts';
+import { loadConfig } from '#core/node/load-config.ts';
 
 const FILE = 'firmware-config/udev/99-openshelf.rules';
 const run = promisify(execFile);
@@ -89,7 +90,7 @@ describe('firmware-config/udev/99-openshelf.rules', () => {
     assert.deepEqual(Object.fromEntries(links), {
       'openshelf-scanner': ['hidraw', 'tty'],
       'openshelf-card': ['hidraw'],
-      'openshelf-rfid': ['tty'],
+      'openshelf-rfid': ['tty', 'tty', 'tty'],
       'openshelf-printer': ['usbmisc'],
     });
   });
@@ -109,6 +110,25 @@ describe('firmware-config/udev/99-openshelf.rules', () => {
       assert.equal(get(input, 'ENV{ID_INPUT}', '='), '');
       assert.equal(get(input, 'KERNEL', '=='), 'event*');
     }
+  });
+
+  it('names every device path the production example config uses, and its USB ids', () => {
+    const links = new Set(rules.map((r) => get(r, 'SYMLINK', '+=')).filter(Boolean).map((l) => `/dev/${l}`));
+    const ids = new Set(rules.map((r) => `${get(r, 'ATTRS{idVendor}') ?? get(r, 'ATTR{idVendor}')}:${get(r, 'ATTRS{idProduct}') ?? get(r, 'ATTR{idProduct}')}`));
+    const hex = (n: number) => n.toString(16).padStart(4, '0');
+    const example = loadConfig('config/production.example.json');
+    let paths = 0;
+    for (const st of example.stations) {
+      for (const [kind, dev] of Object.entries(st.devices)) {
+        const d = dev as { driver: string; path?: string; vendorId?: number; productId?: number };
+        if (d.path) {
+          paths++;
+          assert.ok(links.has(d.path), `${st.device} ${kind}: ${d.path} is a name these rules give`);
+        }
+        if (d.vendorId !== undefined) assert.ok(ids.has(`${hex(d.vendorId)}:${hex(d.productId!)}`), `${st.device} ${kind}: ${hex(d.vendorId)}:${hex(d.productId!)} has rules`);
+      }
+    }
+    assert.ok(paths >= 2);
   });
 
   it('keeps ModemManager off the serial ports', () => {
