@@ -8,11 +8,12 @@
  * pupils (the group the pupil targets are set for; teachers have their own targets).
  *
  * Read from `patron_activity` (one row per patron and day with a visit or a loan, kept by triggers):
- * a row in the range means a visit (a loan is a circulation transaction, hence a visit too), a row
- * with loans > 0 a loan. `naiveGroupCounts` computes the same from the raw tables, for the bench
+ * a row in the range means a visit (a loan is a circulation transaction, hence a visit too); the
+ * difference of the patron's running loan total at the range's ends is their loans in it. `naiveGroupCounts` computes the same from the raw tables, for the bench
  * and as the test's second opinion.
  */
 import type { Db } from '#core/node/sqlite.ts';
+import type { Statement } from 'better-sqlite3';
 import type { LocalDate } from '#core/calendar.ts';
 import type { Period } from './periods.ts';
 import type { Targets } from './settings.ts';
@@ -32,6 +33,16 @@ export interface GroupCounts {
 
 export const TEACHERS = '~teachers';
 
+// Prepared once per database: the rates are asked for on every live update of the page.
+const cache = new WeakMap<Db, Map<string, Statement>>();
+function prepared(db: Db, sql: string): Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 const MEMBERS = `
   SELECT m.class_id AS key, m.patron_id AS patron_id
   FROM class_members m JOIN patrons p ON p.id = m.patron_id
@@ -39,18 +50,24 @@ const MEMBERS = `
   UNION ALL
   SELECT '${TEACHERS}', id FROM patrons WHERE kind = 'teacher' AND active = 1`;
 
-/** Counts per class and for the teachers from the daily activity table (the fast path). */
+/**
+ * Counts per class and for the teachers from the daily activity table (the fast path): per member,
+ * one seek for any activity in the range and two for the running loan total at its ends.
+ */
 export function groupCounts(db: Db, schoolYear: string, from: LocalDate, to: LocalDate): GroupCounts[] {
-  return db
-    .prepare(
-      `WITH members AS (${MEMBERS})
-       SELECT key, COUNT(*) AS members,
-              SUM(EXISTS (SELECT 1 FROM patron_activity a WHERE a.patron_id = members.patron_id AND a.day BETWEEN @from AND @to)) AS visited,
-              SUM(EXISTS (SELECT 1 FROM patron_activity a WHERE a.patron_id = members.patron_id AND a.day BETWEEN @from AND @to AND a.loans > 0)) AS borrowed,
-              SUM((SELECT COALESCE(SUM(a.loans), 0) FROM patron_activity a WHERE a.patron_id = members.patron_id AND a.day BETWEEN @from AND @to)) AS loans
-       FROM members GROUP BY key ORDER BY key`,
-    )
-    .all({ year: schoolYear, from, to }) as GroupCounts[];
+  return prepared(
+    db,
+    `WITH members AS (${MEMBERS}),
+       per AS (
+         SELECT key,
+                EXISTS (SELECT 1 FROM patron_activity a WHERE a.patron_id = m.patron_id AND a.day BETWEEN @from AND @to) AS visited,
+                COALESCE((SELECT a.loans_cum FROM patron_activity a WHERE a.patron_id = m.patron_id AND a.day <= @to ORDER BY a.day DESC LIMIT 1), 0)
+                - COALESCE((SELECT a.loans_cum FROM patron_activity a WHERE a.patron_id = m.patron_id AND a.day < @from ORDER BY a.day DESC LIMIT 1), 0) AS loans
+         FROM members m
+       )
+       SELECT key, COUNT(*) AS members, SUM(visited) AS visited, SUM(loans > 0) AS borrowed, SUM(loans) AS loans
+       FROM per GROUP BY key ORDER BY key`,
+  ).all({ year: schoolYear, from, to }) as GroupCounts[];
 }
 
 /**
@@ -103,12 +120,11 @@ export interface RatesReport {
 /** Rates of every class, grade, the teachers and the whole school over `period`, against `targets`. */
 export function ratesReport(db: Db, schoolYear: string, period: Period, targets: Targets): RatesReport {
   const counts = new Map(groupCounts(db, schoolYear, period.from, period.to).map((c) => [c.key, c]));
-  const classes = db
-    .prepare(
-      `SELECT c.id, c.name, c.grade, t.full_name AS teacher FROM classes c LEFT JOIN patrons t ON t.id = c.homeroom_teacher_id
-       WHERE c.school_year = ? ORDER BY c.grade, c.name`,
-    )
-    .all(schoolYear) as { id: string; name: string; grade: number; teacher: string | null }[];
+  const classes = prepared(
+    db,
+    `SELECT c.id, c.name, c.grade, t.full_name AS teacher FROM classes c LEFT JOIN patrons t ON t.id = c.homeroom_teacher_id
+     WHERE c.school_year = ? ORDER BY c.grade, c.name`,
+  ).all(schoolYear) as { id: string; name: string; grade: number; teacher: string | null }[];
 
   const row = (group: RateRow['group'], c: GroupCounts, name: string, grade: number | null, teacher: string | null): RateRow => {
     const pupils = group !== 'teachers';
