@@ -83,6 +83,24 @@ describe('dashboard session', () => {
     assert.equal(sockets.length, 0);
   });
 
+  it('with a one-time password opens nothing but the password form, then the page once it is changed', async () => {
+    let changed = false;
+    const { store, api, sockets, session } = setup({
+      login: async (u) => ({ username: u, role: 'admin', mustChange: true }),
+      me: async () => (changed ? { username: 'admin', role: 'admin', mustChange: false } : null),
+    });
+    await session.init();
+    await session.login('admin', 'abcd-efgh-jkmn-pqrs');
+    assert.equal(store.user.value?.mustChange, true);
+    assert.equal(sockets.length, 0);
+    assert.equal(api.calls.includes('summary'), false);
+    changed = true;
+    await session.init();
+    assert.equal(store.user.value?.mustChange, false);
+    assert.equal(sockets.length, 1);
+    assert.equal(store.summary.value?.loans, 42);
+  });
+
   it('after login loads the first page and goes live', async () => {
     const { store, sockets, session } = setup();
     await session.init();
