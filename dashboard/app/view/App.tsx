@@ -17,6 +17,7 @@ import { Conflicts } from './Conflicts.tsx';
 import { Settings } from './Settings.tsx';
 import { Accounts, ROLE_TEXT } from './Accounts.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
+import { Patrons } from './Patrons.tsx';
 
 type Role = 'viewer' | 'librarian' | 'admin';
 const RANK: Record<string, number> = { viewer: 0, librarian: 1, admin: 2 };
@@ -34,6 +35,7 @@ interface PageCtx {
  */
 const PAGES: { id: string; label: Bilingual; role: Role; render(c: PageCtx): preact.ComponentChild }[] = [
   { id: 'catalogue', label: { vi: 'Tra cứu sách', en: 'Catalogue' }, role: 'viewer', render: (c) => <Catalogue canEdit={atLeast(c.role, 'librarian')} /> },
+  { id: 'patrons', label: { vi: 'Bạn đọc', en: 'Patrons' }, role: 'viewer', render: (c) => <Patrons canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'rates', label: { vi: 'Tỷ lệ', en: 'Rates' }, role: 'viewer', render: (c) => <Rates store={c.store} canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'overdue', label: { vi: 'Quá hạn', en: 'Overdue' }, role: 'viewer', render: (c) => <Overdue store={c.store} canPrint={atLeast(c.role, 'librarian')} /> },
   { id: 'conflicts', label: { vi: 'Xung đột', en: 'Conflicts' }, role: 'librarian', render: (c) => <Conflicts store={c.store} canResolve /> },
