@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ const ROOT = process.cwd();
 const DIR = join(ROOT, 'firmware-config/systemd');
 const SERVER = 'openshelf-server.service';
 const STATION = 'openshelf-station@.service';
+const BACKUP = 'openshelf-backup.service';
 
 type Unit = Map<string, Map<string, string[]>>;
 
@@ -99,6 +100,18 @@ describe('firmware-config/systemd units', function () {
     assert.match(one(station, 'Service', 'ExecStart'), / %i$/, 'the instance name is the device id');
   });
 
+  it('the backup runs daily as openshelf, can write only the data dir and the backup folder, and catches up after a power-off', () => {
+    const svc = read(BACKUP);
+    assert.equal(one(svc, 'Service', 'Type'), 'oneshot');
+    assert.equal(one(svc, 'Service', 'User'), 'openshelf');
+    assert.equal(one(svc, 'Service', 'ProtectSystem'), 'strict');
+    assert.deepEqual(values(svc, 'Service', 'ReadWritePaths'), ['/var/lib/openshelf', '/var/backups/openshelf']);
+    assert.match(one(svc, 'Service', 'ExecStart'), /scripts\/backup\.ts --config \$\{OPENSHELF_CONFIG\} \/var\/backups\/openshelf\/$/);
+    const timer = read('openshelf-backup.timer');
+    assert.equal(one(timer, 'Timer', 'Persistent'), 'true');
+    assert.match(one(timer, 'Timer', 'OnCalendar'), /^\*-\*-\* \d\d:\d\d:\d\d$/);
+  });
+
   it('passes systemd-analyze verify', async function () {
     const analyze = requireTool(this, 'systemd-analyze', ['/usr/bin/systemd-analyze', '/bin/systemd-analyze']);
     const dir = mkdtempSync(join(tmpdir(), 'openshelf-units-'));
@@ -108,7 +121,9 @@ describe('firmware-config/systemd units', function () {
       writeFileSync(join(dir, SERVER), fix(readFileSync(join(DIR, SERVER), 'utf8')));
       writeFileSync(join(dir, STATION), fix(readFileSync(join(DIR, STATION), 'utf8')));
       copyFileSync(join(dir, STATION), join(dir, 'openshelf-station@kiosk-1.service'));
-      const r = await run(analyze, ['verify', '--man=no', join(dir, SERVER), join(dir, 'openshelf-station@kiosk-1.service')]).catch(
+      for (const f of [BACKUP, 'openshelf-backup.timer']) writeFileSync(join(dir, f), fix(readFileSync(join(DIR, f), 'utf8')));
+      const units = [SERVER, 'openshelf-station@kiosk-1.service', BACKUP, 'openshelf-backup.timer'].map((f) => join(dir, f));
+      const r = await run(analyze, ['verify', '--man=no', ...units]).catch(
         (e: { code: number; stdout: string; stderr: string }) => assert.fail(`systemd-analyze verify exited ${e.code}:\n${e.stdout}\n${e.stderr}`),
       );
       // Unknown keys and bad values are only warnings (exit 0): any line naming our units fails.
@@ -174,6 +189,12 @@ describe('firmware-config/systemd units', function () {
             db.close();
           }
         }, 90000, 'kiosk-1 online at the server');
+        // The evening backup, while both run (into a temp folder instead of /var/backups/openshelf).
+        const backups = join(work, 'backups');
+        mkdirSync(backups);
+        const backup = start(command(BACKUP).map((a) => a.replace('/var/backups/openshelf/', `${backups}/`)));
+        assert.equal(await backup.exit, 0, backup.stderr());
+        assert.equal(readdirSync(backups).filter((f) => /^library-\d{8}-\d{6}\.sqlite$/.test(f)).length, 1);
       } finally {
         station.child.kill('SIGTERM');
         server.child.kill('SIGTERM');
