@@ -262,3 +262,146 @@ export class Marc8Decoder {
 export function decodeMarc8(bytes: Uint8Array, onIssue?: (issue: Marc8Issue) => void): string {
   return new Marc8Decoder().decode(bytes, onIssue);
 }
+
+// ---- Encoding (Unicode → MARC-8), for exporting to systems that still only read MARC-8 ---------
+
+/** Sets MARC-8 puts in G1 (high bytes); every other set is designated as G0. */
+const G1_SETS = new Set<number>([MARC8_SET.ANSEL, MARC8_SET.EXTENDED_CYRILLIC, MARC8_SET.EXTENDED_ARABIC]);
+/** Sets designated by "technique 1" (ESC F, back to ASCII with ESC s). */
+const TECHNIQUE_1 = new Set<number>([MARC8_SET.GREEK_SYMBOLS, MARC8_SET.SUBSCRIPTS, MARC8_SET.SUPERSCRIPTS]);
+/** Search order: the default sets first, so the plainest encoding wins. */
+const ENCODE_ORDER = [
+  MARC8_SET.ASCII,
+  MARC8_SET.ANSEL,
+  MARC8_SET.GREEK_SYMBOLS,
+  MARC8_SET.SUBSCRIPTS,
+  MARC8_SET.SUPERSCRIPTS,
+] as number[];
+
+interface Target {
+  set: number;
+  /** Key as in the tables (graphic bytes masked to 7 bits; ANSEL's C1 codes as they are). */
+  key: number;
+  combining: boolean;
+}
+
+let reverse: Map<number, Target> | null = null;
+
+function reverseTable(): Map<number, Target> {
+  if (reverse) return reverse;
+  const map = new Map<number, Target>();
+  const order = [...ENCODE_ORDER, ...Object.keys(rawSets).map((k) => parseInt(k, 16))];
+  for (const finalByte of order) {
+    const raw = rawSets[finalByte.toString(16).toUpperCase().padStart(2, '0')];
+    if (!raw) continue;
+    const combining = new Set(raw.combining);
+    for (const [key, cp] of raw.entries) {
+      if (cp === undefined || key === undefined || cp < 0x20 || map.has(cp)) continue;
+      // ASCII only for its graphic range; controls and space are written as they are.
+      if (finalByte === MARC8_SET.ASCII && (key < 0x21 || key > 0x7e)) continue;
+      map.set(cp, { set: finalByte, key, combining: combining.has(key) });
+    }
+  }
+  reverse = map;
+  return map;
+}
+
+/**
+ * Encodes text as MARC-8: ASCII and ANSEL (the default G0 and G1 sets) where they suffice,
+ * escape sequences to other sets when needed (and back before the end of the text), combining
+ * diacritics before their letter, and a numeric character reference ("&#x2019;") for a character
+ * MARC-8 lacks, as the MARC 21 lossless conversion model asks. decodeMarc8(encodeMarc8(s)) is
+ * s in NFC.
+ */
+export function encodeMarc8(text: string): Uint8Array {
+  const table = reverseTable();
+  const out: number[] = [];
+  let g0: number = MARC8_SET.ASCII;
+  let g1: number = MARC8_SET.ANSEL;
+  const ascii = (s: string): void => {
+    for (let k = 0; k < s.length; k++) out.push(s.charCodeAt(k));
+  };
+  const useG0 = (set: number): void => {
+    if (g0 === set) return;
+    if (set === MARC8_SET.ASCII) out.push(ESC, TECHNIQUE_1.has(g0) ? 0x73 : 0x28, ...(TECHNIQUE_1.has(g0) ? [] : [MARC8_SET.ASCII]));
+    else if (TECHNIQUE_1.has(set)) out.push(ESC, set);
+    else if (charSet(set)?.bytesPerChar === 3) out.push(ESC, 0x24, set);
+    else out.push(ESC, 0x28, set);
+    g0 = set;
+  };
+  const useG1 = (set: number): void => {
+    if (g1 === set) return;
+    out.push(ESC, 0x29, set);
+    g1 = set;
+  };
+  const emit = (t: Target): void => {
+    if (t.set === MARC8_SET.ANSEL && t.key >= 0x80) {
+      out.push(t.key); // ANSEL's C1 codes (non-sort marks, joiners) need no designation
+      return;
+    }
+    if (G1_SETS.has(t.set)) {
+      useG1(t.set);
+      out.push(t.key | 0x80);
+      return;
+    }
+    // From one technique-1 set to another set, go back to ASCII first (ESC s).
+    if (TECHNIQUE_1.has(g0) && g0 !== t.set) useG0(MARC8_SET.ASCII);
+    useG0(t.set);
+    if (charSet(t.set)?.bytesPerChar === 3) out.push((t.key >> 16) & 0x7f, (t.key >> 8) & 0x7f, t.key & 0x7f);
+    else out.push(t.key & 0x7f);
+  };
+  const ncr = (cp: number): void => {
+    useG0(MARC8_SET.ASCII);
+    ascii(`&#x${cp.toString(16).toUpperCase()};`);
+  };
+  /** The MARC-8 of one character as [diacritics..., base], or null when MARC-8 lacks it. */
+  const spell = (ch: string): Target[] | null => {
+    const cp = ch.codePointAt(0)!;
+    const direct = table.get(cp);
+    if (direct) return [direct];
+    // A letter MARC-8 has only as base + diacritics: the longest base it has, then the marks
+    // ("ớ" = acute + ơ, "ế" = circumflex + acute + e).
+    const nfd = [...ch.normalize('NFD')];
+    for (let k = nfd.length - 1; k >= 1; k--) {
+      const base = nfd.slice(0, k).join('').normalize('NFC');
+      if ([...base].length !== 1) continue;
+      const bt = table.get(base.codePointAt(0)!);
+      const marks = nfd.slice(k).map((m) => table.get(m.codePointAt(0)!));
+      if (!bt || bt.combining || marks.some((m) => !m || !m.combining)) continue;
+      return [...(marks as Target[]), bt];
+    }
+    return null;
+  };
+  const chars = [...text.normalize('NFC')];
+  for (let i = 0; i < chars.length; ) {
+    // A cluster: a character and the combining marks NFC left after it (Hebrew points, marks
+    // with no precomposed form). MARC-8 writes every mark before its base.
+    let j = i + 1;
+    while (j < chars.length && /\p{M}/u.test(chars[j]!)) j++;
+    const base = chars[i]!;
+    const extra = chars.slice(i + 1, j);
+    i = j;
+    const baseCp = base.codePointAt(0)!;
+    const marks = extra.map((m) => table.get(m.codePointAt(0)!));
+    // A mark with no letter before it would land on the next letter in MARC-8: keep it as a reference.
+    const baseSpelling = baseCp <= 0x20 || baseCp === 0x7f ? [] : /\p{M}/u.test(base) ? null : spell(base);
+    if (baseSpelling === null || marks.some((m) => !m || !m.combining)) {
+      // Something MARC-8 lacks: references keep the order and the text.
+      for (const c of [base, ...extra]) {
+        const sp = c.codePointAt(0)! <= 0x20 ? [] : spell(c);
+        if (sp && sp.length === 1 && !sp[0]!.combining) emit(sp[0]!);
+        else if (c.codePointAt(0)! <= 0x20) out.push(c.codePointAt(0)!);
+        else ncr(c.codePointAt(0)!);
+      }
+      continue;
+    }
+    // Marks in Unicode order (the base's own, then those after it), then the base.
+    for (const t of baseSpelling.slice(0, -1)) emit(t);
+    for (const m of marks) emit(m!);
+    if (baseCp <= 0x20 || baseCp === 0x7f) out.push(baseCp); // space and controls are the same in every set
+    else emit(baseSpelling[baseSpelling.length - 1]!);
+  }
+  useG0(MARC8_SET.ASCII);
+  useG1(MARC8_SET.ANSEL);
+  return Uint8Array.from(out);
+}

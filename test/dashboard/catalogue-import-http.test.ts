@@ -138,6 +138,15 @@ describe('dashboard/catalogue import and export over HTTP', function () {
       xmlRead.records.map((r) => r.fields),
       isoRead.records.map((r) => r.fields),
     );
+    const marc8 = await viewer.get('/api/catalogue/export?format=iso2709&encoding=marc8');
+    const marc8Read = readIso2709(Buffer.from(await marc8.arrayBuffer()));
+    assert.deepEqual(marc8Read.errors, []);
+    assert.ok(marc8Read.records.every((r) => r.leader[9] === ' '));
+    assert.deepEqual(
+      marc8Read.records.map((r) => r.fields),
+      isoRead.records.map((r) => r.fields),
+    );
+    assert.equal(await errorCode(await viewer.get('/api/catalogue/export?format=marcxml&encoding=marc8')), 'BAD_ENCODING');
     const bad = await viewer.get('/api/catalogue/export?format=pdf');
     assert.equal(bad.status, 400);
     assert.equal(await errorCode(bad), 'BAD_FORMAT');

@@ -1,5 +1,5 @@
 /**
- * Catalogue export as ISO 2709 (UTF-8) or MARCXML (slim namespace), record by record, so a large
+ * Catalogue export as ISO 2709 (UTF-8, or MARC-8 on request) or MARCXML (slim namespace), record by record, so a large
  * catalogue streams without being held in memory. Each record is the stored MARC (records.marc,
  * read back with the same permissive reader); a record that has no stored MARC (entered by hand)
  * is built from its columns.
@@ -52,7 +52,13 @@ export interface ExportProblem {
  * Yields the export file in pieces (bytes). `problems` collects records that could not be
  * written (their stored MARC is unreadable); they are left out and named.
  */
-export function* exportCatalogue(db: Db, format: ExportFormat, problems: ExportProblem[] = []): Generator<Uint8Array> {
+export function* exportCatalogue(
+  db: Db,
+  format: ExportFormat,
+  problems: ExportProblem[] = [],
+  /** ISO 2709 only: 'marc8' for systems that read nothing else (leader/09 blank). */
+  encoding: 'utf8' | 'marc8' = 'utf8',
+): Generator<Uint8Array> {
   const enc = new TextEncoder();
   if (format === 'marcxml') yield enc.encode(MARCXML_HEAD);
   const rows = db
@@ -76,7 +82,7 @@ export function* exportCatalogue(db: Db, format: ExportFormat, problems: ExportP
       rec = recordFromColumns(row);
     }
     try {
-      yield format === 'marcxml' ? enc.encode(marcXmlRecord(rec) + '\n') : writeIso2709(rec);
+      yield format === 'marcxml' ? enc.encode(marcXmlRecord(rec) + '\n') : writeIso2709(rec, { encoding });
     } catch (err) {
       problems.push({
         recordId: row.id,
@@ -89,6 +95,6 @@ export function* exportCatalogue(db: Db, format: ExportFormat, problems: ExportP
 }
 
 /** The whole export as one buffer (tests, small catalogues). */
-export function exportCatalogueBytes(db: Db, format: ExportFormat, problems: ExportProblem[] = []): Buffer {
-  return Buffer.concat([...exportCatalogue(db, format, problems)].map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+export function exportCatalogueBytes(db: Db, format: ExportFormat, problems: ExportProblem[] = [], encoding: 'utf8' | 'marc8' = 'utf8'): Buffer {
+  return Buffer.concat([...exportCatalogue(db, format, problems, encoding)].map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
 }

@@ -10,7 +10,8 @@
  *   POST /api/catalogue/import/:runId/cancel   stops after the current batch (200 {ok})
  *   GET  /api/catalogue/import/:runId          the run as stored, with its report
  *   GET  /api/catalogue/imports                the latest runs
- *   GET  /api/catalogue/export?format=iso2709|marcxml   the catalogue as a download
+ *   GET  /api/catalogue/export?format=iso2709|marcxml[&encoding=marc8]   the catalogue as a download
+ *        (UTF-8; MARC-8 on request for ISO 2709, for systems that read nothing else)
  *
  * A refusal is `{error: {code, message_vi, message_en}}` with a 4xx status and changes nothing.
  */
@@ -180,6 +181,11 @@ export function catalogueImportRoutes(o: CatalogueImportRoutesOptions, guards: C
       refuse(res, 400, 'BAD_FORMAT', 'Định dạng phải là iso2709 hoặc marcxml.', 'The format must be iso2709 or marcxml.');
       return;
     }
+    const encoding = req.query.encoding ?? 'utf8';
+    if ((encoding !== 'utf8' && encoding !== 'marc8') || (encoding === 'marc8' && format !== 'iso2709')) {
+      refuse(res, 400, 'BAD_ENCODING', 'Bảng mã phải là utf8, hoặc marc8 cho ISO 2709.', 'The encoding must be utf8, or marc8 with ISO 2709.');
+      return;
+    }
     const day = (o.clock?.() ?? new Date()).toISOString().slice(0, 10);
     const name = format === 'marcxml' ? `catalogue-${day}.xml` : `catalogue-${day}.mrc`;
     res.setHeader('Content-Type', format === 'marcxml' ? 'application/marcxml+xml; charset=utf-8' : 'application/marc');
@@ -189,7 +195,7 @@ export function catalogueImportRoutes(o: CatalogueImportRoutesOptions, guards: C
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
-      for (const piece of exportCatalogue(o.db, format, problems)) {
+      for (const piece of exportCatalogue(o.db, format, problems, encoding)) {
         chunks.push(piece);
         size += piece.length;
         if (size >= 65536) {
