@@ -5,7 +5,7 @@
  * from the page (a POST carrying the CSRF token) counts the class as visiting.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { sharedChromium } from '#test/chromium.ts';
 import { startSchool, testConfig, waitUntil, type TestSchool } from '#test/school.ts';
 
@@ -13,9 +13,10 @@ describe('dashboard in Chromium', function () {
   this.timeout(60000);
   let school: TestSchool;
   let page: Page;
+  let browser: Browser;
 
   before(async function () {
-    const browser = await sharedChromium(this);
+    browser = await sharedChromium(this);
     school = await startSchool(await testConfig(), ['kiosk-1']);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -86,5 +87,45 @@ describe('dashboard in Chromium', function () {
     assert.match(await page.locator('[data-testid=rates-message]').innerText(), /Đã ghi tiết đọc/);
     const members = Number(await page.locator('[data-testid=rate-row][data-group=class][data-name="4B"] td:nth-child(3)').innerText());
     await waitUntil(async () => Number(await cell('4B', 'visited').innerText()) === members, 10000, '4B all visiting today');
+  });
+
+  it('lets the admin create an account whose one-time password opens only the password form', async () => {
+    const url = `http://127.0.0.1:${school.server.httpPort}`;
+    const login = async (p: Page, u: string, pw: string) => {
+      await p.goto(`${url}/login`);
+      await p.fill('[data-testid=login-username]', u);
+      await p.fill('[data-testid=login-password]', pw);
+      await p.click('[data-testid=login-submit]');
+    };
+    const admin = await (await browser.newContext()).newPage();
+    const fresh = await (await browser.newContext()).newPage();
+    try {
+      await login(admin, 'quantri', 'quantri');
+      await admin.click('[data-testid=tab-accounts]');
+      await admin.fill('[data-testid=new-username]', 'cothuvien2');
+      await admin.selectOption('[data-testid=new-role]', 'librarian');
+      await admin.click('[data-testid=account-create] button[type=submit]');
+      const msg = await admin.locator('[data-testid=accounts-message]').innerText();
+      const otp = /: ([a-z0-9-]{19}) —/.exec(msg)?.[1];
+      assert.ok(otp, msg);
+      await admin.locator('[data-testid=account-row][data-username=cothuvien2]').waitFor();
+
+      await login(fresh, 'cothuvien2', otp);
+      await fresh.locator('[data-testid=change-password]').waitFor();
+      assert.equal(await fresh.locator('[data-testid=tab-rates]').count(), 0, 'nothing but the password form');
+      await fresh.fill('[data-testid=pw-current]', otp);
+      await fresh.fill('[data-testid=pw-next]', 'sach-hay-2026');
+      await fresh.fill('[data-testid=pw-again]', 'sach-hay-2026');
+      await fresh.click('[data-testid=pw-save]');
+      await fresh.locator('[data-testid=tab-rates]').waitFor();
+      await fresh.locator('[data-testid=station-row][data-device=kiosk-1]').waitFor();
+      assert.equal(await fresh.locator('[data-testid=tab-accounts]').count(), 0, 'a librarian has no accounts page');
+      // The admin's audit log shows the account's creation.
+      await admin.reload();
+      await admin.locator('[data-testid=audit]', { hasText: 'account_created' }).waitFor();
+    } finally {
+      await admin.context().close();
+      await fresh.context().close();
+    }
   });
 });

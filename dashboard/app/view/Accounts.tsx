@@ -4,9 +4,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Account } from '../../src/accounts/accounts.ts';
+import type { AuditEntry } from '../../src/accounts/audit.ts';
 import { ApiError } from '../adapter/api.ts';
 import { getJson, sendJson } from '../adapter/http.ts';
-import { reasonText, type Bilingual } from '../i18n.ts';
+import { formatTime, reasonText, type Bilingual } from '../i18n.ts';
 import { Bi } from './Bi.tsx';
 
 export const ROLE_TEXT: Record<string, Bilingual> = {
@@ -27,6 +28,11 @@ const text = {
   disable: { vi: 'Khoá', en: 'Disable' },
   enable: { vi: 'Mở khoá', en: 'Enable' },
   reset: { vi: 'Cấp lại mật khẩu', en: 'Reset password' },
+  audit: { vi: 'Nhật ký truy cập (xem lịch sử mượn của học sinh, thay đổi)', en: 'Audit log (pupil history views, changes)' },
+  when: { vi: 'Lúc', en: 'When' },
+  who: { vi: 'Ai', en: 'Who' },
+  action: { vi: 'Việc', en: 'Action' },
+  patron: { vi: 'Bạn đọc', en: 'Patron' },
   otp: (u: string, p: string): Bilingual => ({
     vi: `Mật khẩu dùng một lần của ${u}: ${p} — chỉ hiện lần này; người dùng phải đổi khi đăng nhập.`,
     en: `One-time password for ${u}: ${p} — shown only now; it must be changed at login.`,
@@ -38,7 +44,9 @@ export function Accounts() {
   const [username, setUsername] = useState('');
   const [role, setRole] = useState('librarian');
   const [msg, setMsg] = useState<{ ok: boolean; text: Bilingual } | null>(null);
-  const load = () => getJson<Account[]>('/api/accounts').then(setRows, () => undefined);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const load = () =>
+    Promise.all([getJson<Account[]>('/api/accounts').then(setRows), getJson<AuditEntry[]>('/api/audit?limit=50').then(setAudit)]).catch(() => undefined);
   useEffect(() => {
     void load();
   }, []);
@@ -155,6 +163,34 @@ export function Accounts() {
           <Bi text={text.create} />
         </button>
       </form>
+      <h3>
+        <Bi text={text.audit} />
+      </h3>
+      <div class="table-wrap">
+        <table data-testid="audit">
+          <thead>
+            <tr>
+              {[text.when, text.who, text.action, text.patron].map((h) => (
+                <th key={h.en}>
+                  <Bi text={h} />
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {audit.map((e) => (
+              <tr key={e.id}>
+                <td>{formatTime(e.at)}</td>
+                <td>
+                  <code>{e.account}</code>
+                </td>
+                <td>{e.action}</td>
+                <td>{e.patronId && <code>{e.patronId}</code>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
