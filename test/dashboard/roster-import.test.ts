@@ -200,6 +200,19 @@ describe('dashboard/patrons roster import: preview and apply', () => {
     assert.equal(a.rejected[0]!.rowNumber, 8);
   });
 
+  it('reads a workbook saved by LibreOffice Calc exactly like the CSV it was made from', () => {
+    const a = previewRoster(s.db, fixture('lop-4a-libreoffice.xlsx'), opts());
+    const b = previewRoster(s.db, fixture('lop-4a-bom-semicolon.csv'), opts());
+    assert.equal(a.format, 'xlsx');
+    assert.equal(a.headerRow, 5);
+    assert.deepEqual(a.rows, b.rows);
+    assert.deepEqual(a.leavers, b.leavers);
+    assert.deepEqual(
+      a.rejected.map((r) => [r.rowNumber, r.code]),
+      [[9, 'BAD_DOB']],
+    );
+  });
+
   it('says when nothing can be read, and writes nothing', () => {
     assert.throws(() => previewRoster(s.db, fixture('not-a-roster.csv'), opts()), (e: unknown) => e instanceof RosterFileError && e.code === 'NO_HEADER');
     assert.throws(() => applyRoster(s.db, Buffer.from([0xff, 0xfe, 0x41, 0x00]), opts()), (e: unknown) => e instanceof RosterFileError && e.code === 'NOT_UTF8');

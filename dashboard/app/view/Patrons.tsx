@@ -68,16 +68,16 @@ const text = {
 };
 
 const FIELD: Record<FieldChange['field'], string> = {
-  fullName: 'họ tên',
-  kind: 'đối tượng',
-  dob: 'ngày sinh',
-  gender: 'giới tính',
-  pupilCode: 'mã HS',
-  class: 'lớp',
-  homeroom: 'chủ nhiệm',
-  textbookEligible: 'mượn SGK',
-  active: 'đang học',
-  card: 'thẻ',
+  fullName: 'họ tên / name',
+  kind: 'đối tượng / kind',
+  dob: 'ngày sinh / born',
+  gender: 'giới tính / gender',
+  pupilCode: 'mã HS / code',
+  class: 'lớp / class',
+  homeroom: 'chủ nhiệm / homeroom',
+  textbookEligible: 'mượn SGK / textbooks',
+  active: 'đang học / active',
+  card: 'thẻ / card',
   uid: 'UID',
   pin: 'PIN',
 };

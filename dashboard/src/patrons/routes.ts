@@ -145,8 +145,15 @@ export function patronRoutes(o: PatronRoutesOptions, guard: PatronGuards): Route
       const card = p.cards.find((c) => parseLibraryBarcode(c)?.type === 'patron') ?? p.cards[0];
       return card ? [{ fullName: p.fullName, className: p.className, kind: p.kind, card }] : [];
     });
+    let html: string;
+    try {
+      html = cardSheetHtml(cards, { schoolName: o.schoolName, schoolYear: year });
+    } catch (err) {
+      // A card number a barcode cannot carry (typed by hand into the database): say so, print nothing.
+      return refuse(res, 422, 'BAD_CARD', `Không in được thẻ: ${(err as Error).message}`, `Cannot print the cards: ${(err as Error).message}`);
+    }
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(cardSheetHtml(cards, { schoolName: o.schoolName, schoolYear: year }));
+    res.type('html').send(html);
   });
 
   r.get('/api/patrons', guard.read, (req, res) => {
