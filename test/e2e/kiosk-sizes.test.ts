@@ -83,6 +83,17 @@ describe('kiosk checkout, renew and return at 800×480 and 1920×1080 in Chromiu
       assert.match(await line.locator('[data-testid=item-due]').innerText(), new RegExp(ddmmyyyy(loan.due_date)));
       assert.ok(await line.locator('[data-testid=item-title]').isVisible());
       await assertFits(page, 'borrowing');
+      // More lines than the small screen holds: the newest one is scrolled into the child's view.
+      for (const other of ['30001000001406', '30001000999997']) {
+        await scanBook(st, other);
+        await page.locator(`[data-testid=item-line][data-barcode="${other}"][data-state=refused]`).waitFor();
+        const seen = await page.locator(`[data-testid=item-line][data-barcode="${other}"]`).evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          const box = el.closest('.session-items')!.getBoundingClientRect();
+          return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= window.innerHeight;
+        });
+        assert.ok(seen, `the newest line (${other}) is in view`);
+      }
       await page.click('[data-testid=finish]');
       await onScreen(page, 'finished');
       await assertFits(page, 'goodbye');

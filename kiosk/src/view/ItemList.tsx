@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { KioskItemLine } from '../../../core/protocol/kiosk-events.ts';
 import { formatDate, reasonText, t, type Bilingual } from '../i18n.ts';
 import { Bi } from './Bi.tsx';
@@ -13,8 +14,16 @@ interface Props {
 
 /** The books of this session, each with a tick and its due date, or the reason it stays. */
 export function ItemList({ items, okText }: Props) {
+  const list = useRef<HTMLUListElement>(null);
+  const last = items[items.length - 1];
+  // The book just scanned is the last line: on a small screen, scroll its list so the child sees it
+  // (only the list's own box scrolls, never the page).
+  useLayoutEffect(() => {
+    const box = list.current?.closest<HTMLElement>('.session-items');
+    if (box && box.scrollHeight > box.clientHeight) box.scrollTop = box.scrollHeight;
+  }, [items.length, last?.barcode, last?.state]);
   return (
-    <ul class="item-list">
+    <ul class="item-list" ref={list}>
       {items.map((item) => {
         const Icon = icons[item.state];
         return (
