@@ -92,6 +92,17 @@ function resolveNcrs(s: string): string {
 }
 const REPLACEMENT = '\uFFFD';
 
+const noIssue = (): void => {};
+
+/** Appends a base character, then the diacritics that were waiting for it. */
+function emitBase(out: string[], pending: string[], s: string): void {
+  out.push(s);
+  if (pending.length > 0) {
+    for (const p of pending) out.push(p);
+    pending.length = 0;
+  }
+}
+
 function hex(b: number): string {
   return '0x' + b.toString(16).toUpperCase().padStart(2, '0');
 }
@@ -112,15 +123,9 @@ export class Marc8Decoder {
    */
   decode(bytes: Uint8Array, onIssue?: (issue: Marc8Issue) => void): string {
     const out: string[] = [];
-    let pending: string[] = [];
-    const emitBase = (s: string): void => {
-      out.push(s);
-      if (pending.length > 0) {
-        out.push(...pending);
-        pending = [];
-      }
-    };
-    const issue = (offset: number, message: string): void => onIssue?.({ offset, message });
+    // Diacritics read but not yet placed: they follow the next base character.
+    const pending: string[] = [];
+    const issue = onIssue ? (offset: number, message: string): void => onIssue({ offset, message }) : noIssue;
 
     let i = 0;
     const n = bytes.length;
@@ -133,7 +138,7 @@ export class Marc8Decoder {
         const run = String.fromCharCode.apply(null, bytes.subarray(i, j) as unknown as number[]);
         // Diacritics waiting for their letter go right after the run's first letter.
         if (pending.length > 0) {
-          emitBase(run[0]!);
+          emitBase(out, pending, run[0]!);
           if (run.length > 1) out.push(run.slice(1));
         } else {
           out.push(run);
@@ -147,7 +152,7 @@ export class Marc8Decoder {
       }
       if (b <= 0x20 || b === 0x7f) {
         // Space and controls are the same in every set and are never part of a multibyte code.
-        emitBase(String.fromCharCode(b));
+        emitBase(out, pending, String.fromCharCode(b));
         i += 1;
         continue;
       }
@@ -156,9 +161,9 @@ export class Marc8Decoder {
         const cp = charSet(MARC8_SET.ANSEL)?.map.get(b);
         if (cp === undefined) {
           issue(i, `byte ${hex(b)} is not a MARC-8 character`);
-          emitBase(REPLACEMENT);
+          emitBase(out, pending, REPLACEMENT);
         } else if (cp >= 0) {
-          emitBase(String.fromCodePoint(cp));
+          emitBase(out, pending, String.fromCodePoint(cp));
         }
         i += 1;
         continue;
@@ -168,7 +173,7 @@ export class Marc8Decoder {
       if (!set) {
         // Unreachable through escape() (it refuses unknown sets), kept for callers that set g0/g1.
         issue(i, `character set ${hex(finalByte)} is not in the MARC-8 tables`);
-        emitBase(REPLACEMENT);
+        emitBase(out, pending, REPLACEMENT);
         i += 1;
         continue;
       }
@@ -177,7 +182,7 @@ export class Marc8Decoder {
       if (set.bytesPerChar === 3) {
         if (i + 3 > n) {
           issue(i, `a ${set.name} character is cut off at the end of the text`);
-          emitBase(REPLACEMENT);
+          emitBase(out, pending, REPLACEMENT);
           break;
         }
         key = ((b & 0x7f) << 16) | ((bytes[i + 1]! & 0x7f) << 8) | (bytes[i + 2]! & 0x7f);
@@ -190,16 +195,16 @@ export class Marc8Decoder {
       if (cp === undefined) {
         const code = width === 3 ? key.toString(16).toUpperCase().padStart(6, '0') : hex(b);
         issue(i, `code ${code} has no character in the MARC-8 set "${set.name}"`);
-        emitBase(REPLACEMENT);
+        emitBase(out, pending, REPLACEMENT);
       } else if (set.combining.has(key)) {
         if (cp >= 0) pending.push(String.fromCodePoint(cp));
       } else if (cp >= 0) {
-        emitBase(String.fromCodePoint(cp));
+        emitBase(out, pending, String.fromCodePoint(cp));
       }
       i += width;
     }
     // Diacritics with no letter after them (a damaged or cut field) are kept rather than dropped.
-    out.push(...pending);
+    for (const p of pending) out.push(p);
     return resolveNcrs(out.join('')).normalize('NFC');
   }
 
