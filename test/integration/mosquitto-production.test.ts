@@ -13,13 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
+import { parseConfig } from '#core/config.ts';
 import { loadConfig } from '#core/node/load-config.ts';
+import { startServer } from '#server/server.ts';
 import { mosquittoAcl } from '#core/access.ts';
 import { brokerAccounts } from '#server/broker/accounts.ts';
 import { MOSQUITTO } from '#test/mosquitto.ts';
 import { freePort } from '#test/ports.ts';
 import { requireTool } from '#test/require-tool.ts';
-import { waitUntil } from '#test/school.ts';
+import { quietLog, waitUntil } from '#test/school.ts';
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
@@ -212,6 +214,48 @@ describe('production Mosquitto (firmware-config/mosquitto) in a real broker', fu
       mqtt.connectAsync(`mqtts://127.0.0.2:${tls}`, { protocolVersion: 4, username: 'kiosk-2', password: pw('kiosk-2'), ca, reconnectPeriod: 0, connectTimeout: 10000 }),
       /altnames|does not match|Hostname\/IP/i,
     );
+  });
+
+  it('a station daemon with NODE_EXTRA_CA_CERTS lends a book over the TLS listener; the server uses the loopback one', async () => {
+    // The example school, in sim mode (demo seed, simulated devices) on free ports: the same logins,
+    // so the generated password and ACL files above apply unchanged.
+    const raw = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { server: object; stations: { device: string }[] };
+    const kiosk = raw.stations.find((x) => x.device === 'kiosk-1')!;
+    const cfg = parseConfig({
+      ...raw,
+      mode: 'sim',
+      dataDir: join(dir, 'school-data'),
+      server: { ...raw.server, httpPort: await freePort(), broker: { embedded: false, url: `mqtt://127.0.0.1:${plain}` } },
+      stations: [{ ...kiosk, httpPort: await freePort(), mqttUrl: `mqtts://localhost:${tls}`, devices: {} }],
+    });
+    const cfgFile = join(dir, 'school.json');
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    const server = await startServer({ config: cfg, log: quietLog });
+    const station = spawn(process.execPath, ['--import', 'tsx', 'station-daemon/src/main.ts', cfgFile, 'kiosk-1'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt'), OPENSHELF_QUIET: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    station.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((r) => station.once('exit', r));
+    try {
+      const online = () => (server.db.prepare(`SELECT state FROM stations WHERE device = 'kiosk-1'`).get() as { state: string } | undefined)?.state === 'online';
+      await waitUntil(online, 90000, `kiosk-1 online through mosquitto's TLS listener (${stderr})`);
+      const port = cfg.stations[0]!.httpPort;
+      const sim = (device: string, code: string) =>
+        fetch(`http://127.0.0.1:${port}/api/sim/${device}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      const lent = () =>
+        server.db.prepare(`SELECT count(*) AS n FROM loans l JOIN copies c ON c.id = l.copy_id WHERE c.barcode = '30001000000101' AND l.returned_at IS NULL AND l.station = 'kiosk-1'`).get() as { n: number };
+      // The session takes inputs in order: the tap identifies, then the scan lends.
+      assert.equal((await sim('card', '20001000000012')).status, 200);
+      assert.equal((await sim('scanner', '30001000000101')).status, 200);
+      await waitUntil(() => lent().n === 1, 60000, 'the loan at the server');
+    } finally {
+      station.kill('SIGTERM');
+      await exited;
+      await server.stop();
+    }
   });
 
   describe('district bridge (bridge.conf.example)', () => {
