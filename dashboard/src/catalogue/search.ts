@@ -2,8 +2,8 @@
  * Catalogue search as the librarian types: title, author, subject, ISBN, barcode and accession
  * number, diacritic-insensitive including đ, every word matched as a prefix ("dat rung" finds
  * "Đất rừng phương Nam"). Reads the FTS5 table `catalogue_fts` that migration 8's triggers keep in
- * step with `records` and `copies`; a scanned barcode or typed accession number is looked up
- * exactly first, through the copies' unique indexes.
+ * step with `records`; a scanned barcode or typed accession number is looked up through the copies'
+ * unique indexes, exactly first and then as a prefix.
  */
 import type { Db } from '#core/node/sqlite.ts';
 import { searchTokens } from '#core/fold.ts';
@@ -44,6 +44,12 @@ const RECORD_COLUMNS = `r.id, r.title, r.author, r.year, r.isbn, r.ddc,
 
 type RecordRow = Omit<SearchHit, 'match' | 'copy'>;
 
+/** Matches beyond this many are too broad to rank per keystroke: the first ones are taken as they come. */
+const RANK_AT_MOST = 400;
+
+const collator = new Intl.Collator('vi');
+const byTitle = (a: { title: string }, b: { title: string }) => collator.compare(a.title, b.title) || a.title.length - b.title.length;
+
 /** The ISBN-10 spelling of a 978 ISBN-13 (as older records store it), or null. */
 function isbn10Of(isbn13: string): string | null {
   if (!isbn13.startsWith('978')) return null;
@@ -55,16 +61,18 @@ function isbn10Of(isbn13: string): string | null {
 }
 
 /**
- * The FTS5 MATCH expressions for what was typed, most exact first: the words as a phrase opening
- * the title or the author ("de m" → "Dế Mèn phiêu lưu ký"), the phrase anywhere in them, then every
- * word anywhere as a prefix. The last word is a prefix in each, since the librarian is still typing
- * it. Words are folded and contain only letters and digits, so they need no escaping.
+ * The FTS5 MATCH expressions for what was typed: the words as a phrase opening the title or the
+ * author ("de m" → "Dế Mèn phiêu lưu ký"), then every word anywhere as a prefix. The last word is a
+ * prefix in both, since the librarian is still typing it. Words are folded and contain only letters
+ * and digits, so they need no escaping.
  */
 export function ftsQueries(q: string): string[] {
   const words = searchTokens(q).slice(0, MAX_WORDS);
   if (words.length === 0) return [];
-  const phrase = `"${words.join(' ')}"*`;
-  return [`{title author} : ^${phrase}`, `{title author} : ${phrase}`, words.map((w) => `"${w}"*`).join(' AND ')];
+  // A long run of digits is a number being typed (ISBN, barcode): as a prefix it would expand to every
+  // ISBN in the library, so it matches whole words only; codes are found by prefix on their B-trees.
+  const star = (w: string) => (/^\d{4,}$/.test(w) ? '' : '*');
+  return [`{title author} : ^"${words.join(' ')}"${star(words.at(-1)!)}`, words.map((w) => `"${w}"${star(w)}`).join(' AND ')];
 }
 
 /** The broadest of ftsQueries (every word as a prefix, all required), or null for nothing to search. */
@@ -75,22 +83,40 @@ export function ftsQuery(q: string): string | null {
 export class CatalogueSearch {
   private readonly byBarcode;
   private readonly byAccession;
-  private readonly byIds;
-  private readonly byFts;
-  private readonly byCodes;
+  private readonly byCodePrefix;
+  private readonly byIsbn;
+  private readonly byIsbnPrefix;
+  private readonly byRowids;
+  private readonly matchIds;
+  private readonly rankedIds;
 
   constructor(private readonly db: Db) {
     const copyHit = `SELECT ${RECORD_COLUMNS}, k.id AS copyId, k.barcode AS copyBarcode, k.accession AS copyAccession, k.status AS copyStatus
       FROM copies k JOIN records r ON r.id = k.record_id`;
     this.byBarcode = db.prepare(`${copyHit} WHERE k.barcode = ?`);
     this.byAccession = db.prepare(`${copyHit} WHERE k.accession = ?`);
-    this.byIds = db.prepare(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.id = ?`);
-    // Rank inside FTS5 and cut to the page first, then join: the join never sees every match.
-    this.byFts = db.prepare(
-      `SELECT ${RECORD_COLUMNS} FROM (SELECT rowid, rank FROM catalogue_fts WHERE catalogue_fts MATCH ? ORDER BY rank LIMIT ?) f
-       JOIN records r ON r.id = f.rowid ORDER BY f.rank, r.id`,
-    );
-    this.byCodes = db.prepare(`SELECT rowid FROM catalogue_fts WHERE catalogue_fts MATCH ? LIMIT ?`);
+    // Prefix of a barcode or accession as a range on its unique index: [p, p with its last character + 1).
+    this.byCodePrefix = db
+      .prepare(
+        `SELECT record_id FROM (SELECT record_id FROM copies WHERE barcode >= @from AND barcode < @to LIMIT @lim)
+         UNION SELECT record_id FROM (SELECT record_id FROM copies WHERE accession >= @ufrom AND accession < @uto LIMIT @lim) LIMIT @lim`,
+      )
+      .pluck();
+    this.byRowids = db.prepare(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.id IN (SELECT value FROM json_each(?))`);
+    // Unranked: FTS5 walks the doclist in rowid order and stops at the limit, however broad the match.
+    this.matchIds = db.prepare(`SELECT rowid FROM catalogue_fts WHERE catalogue_fts MATCH ? LIMIT ?`).pluck();
+    // Ranked (bm25 with the column weights set in migration 8): only for a match known to be small.
+    this.rankedIds = db.prepare(`SELECT rowid FROM catalogue_fts WHERE catalogue_fts MATCH ? ORDER BY rank LIMIT ?`).pluck();
+    const isbnKey = `upper(replace(replace(isbn, '-', ''), ' ', ''))`;
+    this.byIsbn = db.prepare(`SELECT id FROM records WHERE ${isbnKey} IN (@a, @b) LIMIT @lim`).pluck();
+    this.byIsbnPrefix = db.prepare(`SELECT id FROM records WHERE ${isbnKey} >= @from AND ${isbnKey} < @to LIMIT @lim`).pluck();
+  }
+
+  /** The records of ids, in the order of ids. */
+  private rows(ids: number[]): RecordRow[] {
+    if (ids.length === 0) return [];
+    const by = new Map((this.byRowids.all(JSON.stringify(ids)) as RecordRow[]).map((r) => [r.id, r]));
+    return ids.flatMap((id) => by.get(id) ?? []);
   }
 
   /** Up to `limit` (default 20, at most 100) records for what the librarian typed or scanned; an empty query finds nothing. */
@@ -121,26 +147,40 @@ export class CatalogueSearch {
       }
     }
 
-    // 2. A whole ISBN, with or without hyphens, as ISBN-10 or ISBN-13: either spelling in the records.
+    // A barcode or accession being typed (letters, digits, . - /; at least one digit): copies whose code starts so.
+    if (out.length === 0 && code.length >= 3 && /\d/.test(code) && /^[\p{L}\p{N}./-]+$/u.test(code)) {
+      const next = (p: string) => p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
+      const up = code.toUpperCase();
+      const ids = this.byCodePrefix.all({ from: code, to: next(code), ufrom: up, uto: next(up), lim: lim + 1 }) as number[];
+      for (const row of this.rows(ids)) add(row, /^\d+$/.test(code) ? 'barcode' : 'accession');
+    }
+
+    // 2. An ISBN with or without hyphens: whole (as ISBN-13 or ISBN-10, either spelling in the records), or its beginning as typed.
     const isbn = normalizeIsbn(q);
+    const digits = q.replace(/[\s\u2010-\u2015-]/g, '').toUpperCase();
     if (isbn) {
-      const forms = [isbn, isbn10Of(isbn)].filter((x): x is string => x !== null);
-      const match = `codes : (${forms.map((f) => `"${f.toLowerCase()}"`).join(' OR ')})`;
-      for (const { rowid } of this.byCodes.all(match, lim) as { rowid: number }[]) {
-        const row = this.byIds.get(rowid) as RecordRow | undefined;
-        if (row) add(row, 'isbn');
-      }
+      const ids = this.byIsbn.all({ a: isbn, b: isbn10Of(isbn)?.toUpperCase() ?? isbn, lim }) as number[];
+      for (const row of this.rows(ids)) add(row, 'isbn');
+    } else if (/^97[89]\d{1,10}$/.test(digits) || /^\d{4,9}$/.test(digits)) {
+      const to = digits.slice(0, -1) + String.fromCharCode(digits.charCodeAt(digits.length - 1) + 1);
+      for (const row of this.rows(this.byIsbnPrefix.all({ from: digits, to, lim: lim + 1 }) as number[])) add(row, 'isbn');
     }
 
     // 3. Words as prefixes. Digits typed with ISBN hyphens ("978-604-0") are one number.
     const text = /^[\d\s\u2010-\u2015-]+[\dxX]?$/.test(q) && /[-\u2010-\u2015]/.test(q) ? q.replace(/[\s\u2010-\u2015-]/g, '') : q;
     let more = false;
-    for (const fts of ftsQueries(text)) {
-      if (out.length > lim) break;
-      const rows = this.byFts.all(fts, lim + 1) as RecordRow[];
-      for (const row of rows) add(row, 'text');
-      // The broadest query decides whether there is more than a page.
-      more = rows.length > lim;
+    const queries = ftsQueries(text);
+    if (queries.length > 0) {
+      const [start, words] = queries as [string, string];
+      // The typed phrase opening a title or author ("de m" → "Dế Mèn phiêu lưu ký"): first, by title.
+      for (const row of this.rows(this.matchIds.all(start, lim + 1) as number[]).sort(byTitle)) add(row, 'text');
+      if (out.length <= lim) {
+        // Every word anywhere: ranked when the match is small enough to rank in well under a keystroke.
+        const ids = this.matchIds.all(words, RANK_AT_MOST) as number[];
+        const page = ids.length < RANK_AT_MOST ? (this.rankedIds.all(words, lim + 1) as number[]) : ids.slice(0, lim + 1);
+        for (const row of this.rows(page)) add(row, 'text');
+        more = ids.length > lim;
+      }
     }
     return { query: q, hits: out.slice(0, lim), more: more || out.length > lim };
   }
