@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
+import { io as ioClient } from 'socket.io-client';
 import { parseConfig } from '#core/config.ts';
 import { startServer } from '#server/server.ts';
 import { requireRole } from '#server/http/auth.ts';
@@ -52,6 +53,21 @@ describe('dashboard auth', function () {
     assert.equal((await c.send('POST', '/api/logout', {})).status, 200);
     const again = await fetch(`${d.url}/api/summary`, { headers: { cookie: stolen } });
     assert.equal(again.status, 401);
+  });
+
+  it('opens the live feed only for a session, and never for a page on another site', async () => {
+    const c = new Client(d.url);
+    await c.login('thuthu', 'thuvien');
+    const connect = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const s = ioClient(d.url, { extraHeaders: headers, transports: ['websocket'], reconnection: false });
+        s.once('connect', () => (s.close(), resolve('connected')));
+        s.once('connect_error', (e) => (s.close(), resolve(e.message)));
+      });
+    assert.equal(await connect({ cookie: c.cookie }), 'connected');
+    assert.equal(await connect({ cookie: c.cookie, origin: d.url }), 'connected');
+    assert.equal(await connect({ cookie: c.cookie, origin: 'http://evil.example' }), 'CROSS_SITE');
+    assert.equal(await connect({}), 'LOGIN_REQUIRED');
   });
 
   it('refuses a cross-site POST and a POST without the CSRF token', async () => {

@@ -143,6 +143,17 @@ export class DashboardHttp {
     });
 
     this.io.use((socket, next) => {
+      // A page on another site may not open the live feed with the librarian's cookie.
+      const origin = socket.handshake.headers.origin;
+      if (origin !== undefined) {
+        let host = '';
+        try {
+          host = new URL(origin).host;
+        } catch {
+          // an unreadable Origin is refused below
+        }
+        if (host !== socket.handshake.headers.host) return next(new Error('CROSS_SITE'));
+      }
       const acc = auth.accountOfCookie(socket.handshake.headers.cookie);
       if (!acc || acc.mustChange) return next(new Error('LOGIN_REQUIRED'));
       next();
