@@ -48,6 +48,7 @@ export function createDropbox(o: {
 }): DropboxStation {
   const { config, station: sc, log } = o;
   const opts = sc.dropbox;
+  if (!o.pad) throw new Error(`station ${sc.device} has role "dropbox" but no RFID reader: set devices.rfid.driver to "feig-iso-host" (or "sim")`);
   const signal = createSignalOutput(opts.signal, log.child({ component: 'dropbox:signal' }));
   const fullSensor = createFullSensor(opts.fullSensor, log.child({ component: 'dropbox:sensor' }));
   const link = new DropboxLink({ url: o.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, log: log.child({ component: 'dropbox:mqtt' }) });
