@@ -60,6 +60,49 @@ const rfidDevice = z
   })
   .default({ driver: 'none', baudRate: 38400, busAddress: 0xff, afiInLibrary: 0x07, afiOnLoan: 0xc2, useEas: false, pollMs: 250 });
 
+const gpioPin = z.number().int().min(0).max(1023);
+
+/** The drop box's signals: a green LED for "returned", a red LED and a buzzer for "give it to the librarian". */
+const dropboxSignal = z
+  .object({
+    driver: z
+      .enum(['sim', 'sysfs-gpio', 'none'])
+      .default('sim')
+      .describe('sim: records what it signalled (shown on the drop box page); sysfs-gpio: LEDs and buzzer on GPIO lines through /sys/class/gpio; none: no lights'),
+    gpioRoot: z.string().default('/sys/class/gpio').describe('sysfs GPIO folder (sysfs-gpio)'),
+    okPin: gpioPin.optional().describe('GPIO line of the green "returned" LED'),
+    problemPin: gpioPin.optional().describe('GPIO line of the red "problem" LED'),
+    buzzerPin: gpioPin.optional().describe('GPIO line of the buzzer (sounds on a problem)'),
+    activeLow: z.boolean().default(false).describe('the outputs light when the line is low'),
+    pulseMs: z.number().int().min(50).max(10000).default(800).describe('how long one signal lasts'),
+  })
+  .default({ driver: 'sim', gpioRoot: '/sys/class/gpio', activeLow: false, pulseMs: 800 });
+
+/** An optional "bin full" switch or light barrier at the top of the bin. */
+const dropboxFullSensor = z
+  .object({
+    driver: z.enum(['none', 'sim', 'sysfs-gpio']).default('none').describe('none: no sensor (the count alone warns); sim: set through /api/sim/bin-full; sysfs-gpio: an input line'),
+    gpioRoot: z.string().default('/sys/class/gpio'),
+    pin: gpioPin.optional().describe('GPIO input line of the sensor (sysfs-gpio)'),
+    activeLow: z.boolean().default(false).describe('the sensor reads 0 when the bin is full'),
+    pollMs: z.number().int().min(100).max(60000).default(1000).describe('how often the sensor is read'),
+  })
+  .default({ driver: 'none', gpioRoot: '/sys/class/gpio', activeLow: false, pollMs: 1000 });
+
+/** Options of a station in role "dropbox" (ignored by kiosks). */
+const dropboxOptions = z
+  .object({
+    binCapacity: z.number().int().min(1).max(10000).default(60).describe('books the bin holds'),
+    nearlyFullAt: z.number().int().min(1).max(10000).default(50).describe('books in the bin from which the dashboard shows "bin nearly full"'),
+    dedupeWindowSec: z.number().int().min(1).max(86400).default(120).describe('a tag (or barcode) seen again within this many seconds is the same drop (keep it short: a book may be borrowed and returned again)'),
+    receipt: z.boolean().default(false).describe('print a return receipt for each batch when a printer is fitted'),
+    receiptAfterMs: z.number().int().min(200).max(60000).default(3000).describe('quiet time after the last book of a batch before its receipt prints'),
+    simDwellMs: z.number().int().min(100).max(60000).default(1500).describe('sim: how long a dropped book stays in the reader\'s field'),
+    signal: dropboxSignal,
+    fullSensor: dropboxFullSensor,
+  })
+  .prefault({});
+
 export const stationConfigSchema = z.object({
   device: segment.describe('this station\'s device id, also its MQTT username'),
   role: z.enum(['kiosk', 'dropbox']).default('kiosk'),
@@ -73,6 +116,7 @@ export const stationConfigSchema = z.object({
   devices: z
     .object({ card: readerDevice, scanner: readerDevice, printer: printerDevice, rfid: rfidDevice })
     .prefault({}),
+  dropbox: dropboxOptions,
 });
 export type StationConfig = z.infer<typeof stationConfigSchema>;
 
@@ -93,9 +137,9 @@ export const serverConfigSchema = z.object({
     .default([])
     .describe('every station and device allowed on the broker'),
   staff: z
-    .array(z.object({ username: z.string().min(1), password: z.string().min(6), role: z.enum(['librarian', 'viewer']) }))
+    .array(z.object({ username: z.string().min(1), password: z.string().min(6), role: z.enum(['admin', 'librarian', 'viewer']) }))
     .default([])
-    .describe('dashboard logins'),
+    .describe('dashboard logins created at the first start (then managed in the dashboard; passwords stored as scrypt hashes)'),
   requirePinFor: z
     .array(z.enum(['pupil', 'teacher', 'staff']))
     .default([])

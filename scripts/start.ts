@@ -44,6 +44,9 @@ function launch(p: Proc): void {
 
 if (config.server) procs.push({ name: 'server', args: ['dashboard/src/main.ts', configPath], child: null, restarts: 0, startedAt: 0 });
 for (const s of config.stations) procs.push({ name: s.device, args: ['station-daemon/src/main.ts', configPath, s.device], child: null, restarts: 0, startedAt: 0 });
+// Simulated door counters (ESP32s in a real school) for every server.devices entry with role "counter".
+const counters = config.mode === 'sim' ? (config.server?.devices ?? []).filter((d) => d.role === 'counter').map((d) => d.username) : [];
+if (counters.length) procs.push({ name: 'counter-sim', args: ['scripts/visitor-counter-sim.ts', configPath], child: null, restarts: 0, startedAt: 0 });
 procs.forEach(launch);
 
 async function waitFor(url: string, ms: number): Promise<boolean> {
@@ -70,7 +73,8 @@ if (!stopping) {
     '',
     'OpenShelf đang chạy / is running (mô phỏng / simulation)',
     server ? `  Bảng điều khiển / Dashboard   http://localhost:${server.httpPort}` : '',
-    ...config.stations.map((s) => `  Kiosk ${s.device.padEnd(22)} http://localhost:${s.httpPort}`),
+    ...config.stations.map((s) => (s.role === 'dropbox' ? `  Drop box ${s.device.padEnd(19)} http://localhost:${s.httpPort}` : `  Kiosk ${s.device.padEnd(22)} http://localhost:${s.httpPort}`)),
+    counters.length ? `  Bộ đếm cửa / Door counter     ${counters.join(', ')} (mô phỏng / simulated, 60x)` : '',
     server?.broker.embedded ? `  MQTT broker                   mqtt://localhost:${server.broker.port}  (monitor / monitor, read-only)` : '',
     config.mode === 'sim' ? `  Đăng nhập / Logins            ${DEMO_STAFF.map((s) => `${s.username} / ${s.password}`).join(', ')}` : '',
     '  Thử / Try: card 20001000000012 (học sinh 4A), book 30001000000101',

@@ -37,7 +37,11 @@ export const statusSchema = z.object({
   role: z.enum(['server', 'kiosk', 'dropbox', 'counter']),
   version: z.string(),
   devices: z.record(z.string(), deviceHealthSchema),
-  at: isoTime,
+  /**
+   * When the status was made. Optional because an ESP32's MQTT birth and last-will payloads are fixed
+   * strings set before its clock is known; the server keeps its own receive time as last_seen.
+   */
+  at: isoTime.optional(),
   /** Journal entries not yet answered by the server. */
   pending: z.number().int().nonnegative().optional(),
 });
@@ -154,12 +158,24 @@ export const circulationEvent = z.object({
   offline: z.boolean().optional(),
 });
 export const visitEvent = z.object({ ...eventBase, type: z.literal('visit'), station: deviceId, patronId: z.string() });
-export const counterEvent = z.object({
+/**
+ * The reading-room door counter (firmware-config/esphome/visitor-counter.yaml). Strict: the firmware
+ * writes these fields and no others. Counts are cumulative since the counter booted; `boot` is drawn
+ * at random at each boot, so a new value tells the server the counts restarted from 0.
+ */
+export const counterEvent = z.strictObject({
   ...eventBase,
   type: z.literal('counter'),
+  /** People who went in since boot. */
   in: z.number().int().nonnegative(),
+  /** People who went out since boot. */
   out: z.number().int().nonnegative(),
+  /** 8 lower-case hex digits, new at every boot. */
+  boot: z.string().regex(/^[0-9a-f]{8}$/),
+  /** Readings published since boot, from 0: orders the readings of one boot. */
+  seq: z.number().int().nonnegative(),
 });
+export type CounterEvent = z.infer<typeof counterEvent>;
 export const scanEvent = z.object({ ...eventBase, type: z.literal('scan'), source: z.string(), known: z.boolean() });
 export const alertEvent = z.object({
   ...eventBase,
@@ -167,11 +183,37 @@ export const alertEvent = z.object({
   code: z.string(),
   message_vi: z.string(),
   message_en: z.string(),
+  /** The copy the alert is about, when there is one (a drop box's foreign or not-on-loan book). */
+  barcode: code.optional(),
 });
 
 export const eventSchema = z.discriminatedUnion('type', [circulationEvent, visitEvent, counterEvent, scanEvent, alertEvent]);
 export type LibraryEvent = z.infer<typeof eventSchema>;
 export const eventTypeSchema = z.enum(EVENT_TYPES);
+
+// ---- drop box bin (retained, device → server) and commands (retained, server → device) ----------
+
+export const binStateSchema = z.object({
+  device: deviceId,
+  /** Books dropped since the librarian last marked the bin emptied. */
+  count: z.number().int().nonnegative(),
+  capacity: z.number().int().positive(),
+  nearlyFullAt: z.number().int().positive(),
+  /** The full sensor: null when none is fitted. */
+  sensorFull: z.boolean().nullable(),
+  /** count ≥ nearlyFullAt, or the sensor says full. */
+  nearlyFull: z.boolean(),
+  /** When it was last emptied (the server's command time), null if never. */
+  emptiedAt: isoTime.nullable(),
+  lastDropAt: isoTime.nullable(),
+  at: isoTime,
+});
+export type BinState = z.infer<typeof binStateSchema>;
+
+export const deviceCommandSchema = z.discriminatedUnion('type', [
+  z.object({ id: z.string().min(1).max(64), type: z.literal('bin-emptied'), at: isoTime, by: z.string().max(64) }),
+]);
+export type DeviceCommand = z.infer<typeof deviceCommandSchema>;
 
 // ---- sync (replica: snapshot plus numbered changes) ---------------------------------------------
 

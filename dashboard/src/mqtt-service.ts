@@ -8,7 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '#core/node/mqtt.ts';
 import type { Logger } from 'pino';
 import { parseTopic, topics, SERVER_DEVICE } from '#core/protocol/topics.ts';
-import { eventSchema, requestSchema, statusSchema, type LibraryEvent, type StatusPayload } from '#core/protocol/messages.ts';
+import { eventSchema, requestSchema, statusSchema, type CounterEvent, type DeviceCommand, type LibraryEvent, type StatusPayload } from '#core/protocol/messages.ts';
 import type { CirculationAuthority } from './circulation/authority.ts';
 import { REASONS } from '#core/policy.ts';
 import type { Library } from './db/library.ts';
@@ -25,6 +25,10 @@ export interface MqttServiceOptions {
   deviceRoles: ReadonlyMap<string, 'kiosk' | 'dropbox' | 'counter'>;
   clock: () => Date;
   log: Logger;
+  /** Stores door counter readings (dashboard/src/occupancy/); without it they are validated and dropped. */
+  occupancy?: { ingest(e: CounterEvent, receivedAt: Date): 'stored' | 'duplicate' | 'stale' };
+  /** Stores drop box bin states (dashboard/src/dropbox/bins.ts); returns why one was refused, or null. */
+  bins?: { receive(device: string, json: unknown): string | null };
 }
 
 export interface MqttServiceEvents {
@@ -60,7 +64,7 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'mqtt error'));
     client.on('connect', () => {
       client.subscribe(
-        [topics.allRequests(school), topics.allStatus(school), topics.allDeviceEvents(school)],
+        [topics.allRequests(school), topics.allStatus(school), topics.allDeviceEvents(school), topics.allBins(school)],
         { qos: 1 },
         (err) => {
           if (err) this.o.log.error({ err: err.message }, 'subscribe failed');
@@ -93,6 +97,10 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     if (t.kind === 'request') return this.onRequest(t.device, topic, json);
     if (t.kind === 'status') return this.onStatus(t.device, topic, json);
     if (t.kind === 'event') return this.onDeviceEvent(t.device, topic, json, t.eventType);
+    if (t.kind === 'bin') {
+      const refused = this.o.bins?.receive(t.device, json) ?? null;
+      if (refused) return this.reject(topic, refused, refused.includes('another'));
+    }
   }
 
   private reject(topic: string, reason: string, spoofed = false): void {
@@ -148,18 +156,46 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
 
   private onDeviceEvent(device: string, topic: string, json: unknown, topicType: string | undefined): void {
     const r = eventSchema.safeParse(json);
-    if (!r.success) return this.reject(topic, 'invalid event');
+    if (!r.success) return this.reject(topic, `invalid event: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (r.data.type !== topicType) return this.reject(topic, `event of type ${r.data.type} under .../event/${topicType}`);
     if (r.data.device !== device) return this.reject(topic, 'event for another device', true);
     // Circulation events come only from the server, after it applied the transaction.
     if (r.data.type === 'checkout' || r.data.type === 'checkin' || r.data.type === 'renew') {
       return this.reject(topic, 'circulation events are published by the server only', true);
     }
+    if (r.data.type === 'counter') return this.onCounter(device, topic, r.data);
     const e = r.data;
     const info = this.o.library.db
       .prepare(`INSERT OR IGNORE INTO events (id, type, device, at, payload, published) VALUES (?, ?, ?, ?, ?, 1)`)
       .run(e.id, e.type, e.device, e.at, JSON.stringify(e));
     if (info.changes > 0) this.emit('event', e);
+  }
+
+  /** A door counter reading: only from a device configured as a counter; stored once, then pushed live. */
+  private onCounter(device: string, topic: string, e: CounterEvent): void {
+    const role = this.o.deviceRoles.get(device);
+    if (role !== 'counter') return this.reject(topic, `${device} (${role ?? 'unknown'}) is not a counter`, true);
+    if (!this.o.occupancy) return;
+    let result;
+    try {
+      result = this.o.occupancy.ingest(e, this.o.clock());
+    } catch (err) {
+      this.o.log.error({ err, id: e.id }, 'counter reading not stored');
+      return this.reject(topic, `counter reading not stored: ${(err as Error).message}`);
+    }
+    if (result === 'stored') this.emit('event', e);
+  }
+
+  /** Publishes a retained command for one device (e.g. a drop box's "bin emptied"); false when the broker did not take it. */
+  async publishCommand(device: string, command: DeviceCommand): Promise<boolean> {
+    const client = this.client;
+    if (!client?.connected) return false;
+    try {
+      await client.publishAsync(topics.command(this.o.school, device), JSON.stringify(command), { qos: 1, retain: true });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Publishes events committed but not yet published, oldest first; marks each once the broker has it. */

@@ -16,7 +16,11 @@ import { CirculationAuthority } from './circulation/authority.ts';
 import { MqttService } from './mqtt-service.ts';
 import { DashboardHttp } from './http/app.ts';
 import { DEMO_STAFF } from './demo-logins.ts';
+import { AccountStore } from './accounts/accounts.ts';
+import { bootstrapAccounts } from './accounts/bootstrap.ts';
 import { seedDemo } from './seed/seed-db.ts';
+import { OccupancyStore } from './occupancy/occupancy-store.ts';
+import { DropboxBins } from './dropbox/bins.ts';
 
 export const VERSION = '0.1.0';
 
@@ -38,9 +42,11 @@ export interface StartServerOptions {
   clock?: () => Date;
   /** Where the built dashboard lives; default dist/dashboard. */
   staticDir?: string;
+  /** Prints the first admin's one-time password (production, first run); default stdout. */
+  announce?: (text: string) => void;
 }
 
-export async function startServer({ config, log, clock = () => new Date(), staticDir }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ config, log, clock = () => new Date(), staticDir, announce = (t) => process.stdout.write(t) }: StartServerOptions): Promise<RunningServer> {
   const sc = config.server;
   if (!sc) throw new Error('this config has no "server" section');
   const calendar = DEMO_CALENDAR;
@@ -70,7 +76,14 @@ export async function startServer({ config, log, clock = () => new Date(), stati
   const policy = { ...DEFAULT_POLICY, requirePin: { ...DEFAULT_POLICY.requirePin } };
   for (const kind of sc.requirePinFor) policy.requirePin[kind] = true;
   const authority = new CirculationAuthority({ library, policy, calendar, clock });
-  const mqtt = new MqttService({
+  // Door counters: readings, occupancy, footfall; the daily reset at the calendar's closing time.
+  const occupancy = new OccupancyStore({ db, calendar, clock, log: log.child({ component: 'occupancy' }) });
+  const stopDailyReset = occupancy.startDailyReset();
+  // Drop box bins: their state from the broker, "emptied" from the dashboard back to the drop box.
+  const bins: DropboxBins = new DropboxBins({ db, clock, dropboxes: new Set(sc.devices.filter((d) => d.role === 'dropbox').map((d) => d.username)), sendCommand: (device, c): Promise<boolean> => mqtt.publishCommand(device, c) });
+  const mqtt: MqttService = new MqttService({
+    bins,
+    occupancy,
     url: mqttUrl,
     username: sc.mqtt.username,
     password: sc.mqtt.password,
@@ -82,18 +95,29 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     clock,
     log: log.child({ component: 'mqtt' }),
   });
-  const staff = config.mode === 'sim' ? [...DEMO_STAFF, ...sc.staff] : sc.staff;
+  const accounts = new AccountStore(db, clock);
+  const boot = bootstrapAccounts(accounts, { mode: config.mode, demo: DEMO_STAFF, staff: sc.staff });
+  if (boot.created.length) log.info({ created: boot.created }, 'dashboard accounts created');
+  if (boot.firstAdmin) {
+    announce(
+      `\n  Tài khoản quản trị đầu tiên / First admin account\n` +
+        `    tên đăng nhập / username: ${boot.firstAdmin.username}\n` +
+        `    mật khẩu dùng một lần / one-time password: ${boot.firstAdmin.password}\n` +
+        `  Đổi mật khẩu ở lần đăng nhập đầu tiên. / Change it at the first login. It is shown only now.\n\n`,
+    );
+  }
   const dashboard = new DashboardHttp({
     db,
     calendar,
     clock,
-    staff,
+    accounts,
     demoLogins: config.mode === 'sim' ? DEMO_STAFF : [],
     mode: config.mode,
     schoolName: config.school.name,
-    secret: sc.sessionSecret,
     staticDir: staticDir ?? resolve('dist/dashboard'),
     log: log.child({ component: 'http' }),
+    occupancy,
+    dropbox: bins,
   });
   mqtt.on('event', (e) => dashboard.pushEvent(e));
   mqtt.on('station', () => dashboard.pushStations());
@@ -110,6 +134,8 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     mqtt,
     dashboard,
     async stop() {
+      stopDailyReset();
+      bins.close();
       await dashboard.close();
       await mqtt.stop();
       if (broker) await broker.close();

@@ -20,6 +20,8 @@ import { StationCirculation } from './circulation.ts';
 import { KioskSession } from './session/machine.ts';
 import { KioskServer } from './http/kiosk-server.ts';
 import { mountTagging } from './tagging/http.ts';
+import { createDropbox, type DropboxStation } from './dropbox/station.ts';
+import { libraryDay } from '#core/calendar.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -38,6 +40,8 @@ export interface RunningStation {
   rfidSim: SimFeigReader | null;
   /** The simulated printer (sim mode), else null. */
   printerSim: SimPrinter | null;
+  /** Role "dropbox": the drop box in place of the kiosk session (which then stays idle), else null. */
+  dropbox: DropboxStation | null;
   stop(): Promise<void>;
 }
 
@@ -83,8 +87,15 @@ export async function startStation(opts: {
     utcOffsetMinutes: () => replica.calendar().timeZoneOffsetMinutes,
     log: log.child({ component: 'session' }),
   });
-  for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
-  devices.rfid?.on('tags', (ev: { items: { uid: string; itemId: string; owner: string | null; setInfo: { parts: number; part: number } }[] }) => void session.rfidTags(ev.items));
+  // A drop box has no kiosk session: its pad feeds the drop box (station-daemon/src/dropbox/).
+  const dropbox =
+    sc.role === 'dropbox'
+      ? createDropbox({ config, station: sc, db, circulation, journal, replica, pad: devices.rfid, rfidSim: config.mode === 'sim' ? devices.rfidSim : null, printer, mqttUrl: opts.mqttUrl ?? sc.mqttUrl, health: () => ({ ...health(), pid: process.pid, online: link.connected, pending: journal.count() }), log: log.child({ component: 'dropbox' }) })
+      : null;
+  if (!dropbox) {
+    for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
+    devices.rfid?.on('tags', (ev: { items: { uid: string; itemId: string; owner: string | null; setInfo: { parts: number; part: number } }[] }) => void session.rfidTags(ev.items));
+  }
   devices.rfid?.on('status', () => link.publishStatus());
   // Paper out or near its end, a printer unplugged: the dashboard hears of it at once.
   devices.printer?.onHealth(() => link.publishStatus());
@@ -105,20 +116,22 @@ export async function startStation(opts: {
       const h = station.rfid.health();
       devices.rfid = { driver: h.driver, ok: h.ok, ...(h.detail ? { detail: h.detail } : {}) };
     }
+    if (dropbox) Object.assign(devices, dropbox.deviceHealth());
     return { role: sc.role, version: STATION_VERSION, devices, pending: journal.count() };
   };
 
-  const http = new KioskServer({
+  const http = dropbox ? dropbox.server : new KioskServer({
     session,
     meta: { device: sc.device, role: sc.role, mode: config.mode, schoolName: config.school.name, version: STATION_VERSION },
     staticDir: opts.staticDir ?? resolve('dist/kiosk'),
     sim: config.mode === 'sim' ? sim : null,
     rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
     health: () => ({ ...health(), pid: process.pid, online: link.connected, replica: { seq: replica.seq, ...replica.counts() } }),
+    today: () => libraryDay(replica.calendar(), new Date()),
     log: log.child({ component: 'http' }),
   });
   // Tagging the existing collection: a page for the desk PC's own browser (loopback, staff only).
-  mountTagging(http.app, { db, replica, pad: devices.rfid, readers, isil: config.school.isil, staticDir: opts.staticDir ?? resolve('dist/kiosk'), log: log.child({ component: 'tagging' }) });
+  if (!dropbox) mountTagging(http.app, { db, replica, pad: devices.rfid, readers, isil: config.school.isil, staticDir: opts.staticDir ?? resolve('dist/kiosk'), log: log.child({ component: 'tagging' }) });
 
   let syncing: Promise<void> | null = null;
   let stopped = false;
@@ -179,12 +192,14 @@ export async function startStation(opts: {
     sim: config.mode === 'sim' ? sim : null,
     rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
     printerSim: devices.printerSim,
+    dropbox,
     async stop() {
       stopped = true;
       clearInterval(retry);
       clearInterval(healthWatch);
       session.stop();
       await http.close();
+      await dropbox?.stop();
       await devices.close();
       await link.stop();
       // A sync in flight answers (or times out) before the database it writes to is closed.
