@@ -43,6 +43,7 @@ const count = (db: Database.Database, table: string) => (db.prepare(`SELECT coun
 function borrowLoop(st: RunningStation, card: string, book: string) {
   let stop = false;
   let rounds = 0;
+  let failure: unknown = null;
   const done = (async () => {
     const who = await st.circulation.identify(card);
     assert.ok(who.ok, `${st.device}: ${card} identifies`);
@@ -53,14 +54,18 @@ function borrowLoop(st: RunningStation, card: string, book: string) {
       const back = await st.circulation.checkin([book]);
       if (out.items[0]?.ok && !out.offline && back.items[0]?.ok && !back.offline) rounds++;
     }
-  })();
+  })().catch((err: unknown) => {
+    failure = err;
+  });
   return {
     get rounds() {
+      if (failure) throw failure; // surfaces in the waitUntil that polls it
       return rounds;
     },
     async stop() {
       stop = true;
       await done;
+      if (failure) throw failure;
     },
   };
 }
