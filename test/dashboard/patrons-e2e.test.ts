@@ -97,6 +97,14 @@ describe('dashboard/patrons page in Chromium', function () {
     assert.equal(names.length, a.length + 1);
     assert.ok(names.includes('Âu Thị Zin') && names.includes(movedIn.fullName) && !names.includes(leaver.fullName));
     for (let i = 1; i < names.length; i++) assert.ok(compareNames(names[i - 1]!, names[i]!) <= 0, `${names[i - 1]} before ${names[i]}`);
+
+    // A one-pupil list for 4B would make the rest of 4B leave: the preview warns before anything happens.
+    const partial = join(dir, 'bo-sung-4B.csv');
+    writeFileSync(partial, 'Họ và tên,Lớp,Ngày sinh\nTô Văn Lẻ,4B,01/01/2017\n');
+    await page.locator('[data-testid=roster-file]').setInputFiles(partial);
+    await page.click('[data-testid=roster-preview-btn]');
+    await page.locator('[data-testid=many-leavers]').waitFor();
+    assert.match(await page.locator('[data-testid=many-leavers]').innerText(), /học sinh sẽ bị coi là nghỉ học/);
   });
 
   it('prints a class’s cards on A4 pages of ten', async () => {

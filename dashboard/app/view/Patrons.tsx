@@ -48,6 +48,10 @@ const text = {
   what: { vi: 'Thay đổi', en: 'What changes' },
   reason: { vi: 'Lý do', en: 'Reason' },
   booksOut: (n: number) => ({ vi: `còn giữ ${n} sách`, en: `still has ${n} book(s)` }),
+  manyLeavers: (n: number) => ({
+    vi: `${n} học sinh sẽ bị coi là nghỉ học vì không có trong tệp. Tệp có đủ cả lớp không? Nếu chỉ là danh sách bổ sung, chọn "giữ nguyên".`,
+    en: `${n} pupils would leave because they are not in the file. Is the whole class in it? For a partial list choose "stay".`,
+  }),
   leaversTitle: { vi: 'Nghỉ học (sẽ ngừng mượn, lịch sử được giữ)', en: 'Leavers (deactivated, history kept)' },
   rejectedTitle: { vi: 'Dòng bị loại (không nhập)', en: 'Rejected rows (not imported)' },
   classesTitle: { vi: 'Lớp học', en: 'Classes' },
@@ -81,6 +85,8 @@ const FIELD: Record<FieldChange['field'], string> = {
   uid: 'UID',
   pin: 'PIN',
 };
+
+const LABEL = { display: 'flex', flexDirection: 'column', gap: '0.25rem' } as const;
 
 function reasonOf(err: unknown): Reason {
   if (err instanceof ApiError && err.reason) return err.reason;
@@ -128,8 +134,15 @@ function LeaverLine({ l }: { l: Leaver }) {
 
 function PreviewView({ p }: { p: RosterPreview | RosterResult }) {
   const changed = p.rows.filter((r) => r.action !== 'same');
+  // More leavers than pupils kept usually means a partial list, not half the class leaving.
+  const manyLeavers = !('applied' in p) && p.counts.leavers > 0 && p.counts.leavers >= p.rows.length;
   return (
     <div class="roster-preview" data-testid="roster-preview">
+      {manyLeavers && (
+        <p class="alert warn" role="alert" data-testid="many-leavers">
+          <Bi text={text.manyLeavers(p.counts.leavers)} />
+        </p>
+      )}
       <div class="figures">
         {(['new', 'moved', 'changed', 'unchanged', 'leavers', 'rejected'] as const).map((k) => (
           <div class="figure" key={k}>
@@ -247,12 +260,13 @@ function RosterImport({ canEdit, onApplied }: { canEdit: boolean; onApplied: () 
       </p>
       <form
         class="row"
+        style={{ display: 'flex', flexWrap: 'wrap', gap: '0.75rem 1.25rem', alignItems: 'flex-end' }}
         onSubmit={(e) => {
           e.preventDefault();
           void run('preview');
         }}
       >
-        <label>
+        <label style={LABEL}>
           <Bi text={text.file} />
           <input
             type="file"
@@ -265,11 +279,11 @@ function RosterImport({ canEdit, onApplied }: { canEdit: boolean; onApplied: () 
             }}
           />
         </label>
-        <label>
+        <label style={LABEL}>
           <Bi text={text.year} />
           <input type="text" placeholder="2026-2027" pattern="\d{4}-\d{4}" size={10} value={year} onInput={(e) => setYear((e.currentTarget as HTMLInputElement).value)} />
         </label>
-        <label>
+        <label style={LABEL}>
           <Bi text={text.scope} />
           <select value={scope} onChange={(e) => setScope((e.currentTarget as HTMLSelectElement).value)} data-testid="roster-scope">
             <option value="classes">{text.scopeClasses.vi} / {text.scopeClasses.en}</option>
@@ -277,7 +291,7 @@ function RosterImport({ canEdit, onApplied }: { canEdit: boolean; onApplied: () 
             <option value="none">{text.scopeNone.vi} / {text.scopeNone.en}</option>
           </select>
         </label>
-        <label>
+        <label style={LABEL}>
           <Bi text={text.kind} />
           <select value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
             <option value="pupil">{text.pupil.vi} / {text.pupil.en}</option>
