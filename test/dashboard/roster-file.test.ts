@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parseCsv, detectDelimiter } from '#server/patrons/csv.ts';
 import { readXlsx, excelSerialToIso, XlsxError } from '#server/patrons/xlsx.ts';
@@ -186,6 +187,35 @@ describe('dashboard/patrons roster files: XLSX', () => {
     corrupt.fill(0xff, 30 + name.length, 30 + name.length + 12); // the deflated data itself
     assert.throws(() => readXlsx(corrupt), XlsxError);
     assert.throws(() => readXlsx(writeZip([{ name: 'content.xml', data: Buffer.from('<x/>') }])), /\.ods/);
+    // An entry that inflates beyond the size its directory declares is refused, not expanded.
+    const bomb = writeZip([{ name, data: Buffer.alloc(1_000_000, 0x20) }]);
+    const cd = bomb.length - 22 - (46 + name.length);
+    bomb.writeUInt32LE(1000, cd + 24);
+    assert.throws(() => readXlsx(bomb), XlsxError);
     assert.throws(() => parseRoster(good.subarray(0, 200)), (e: unknown) => e instanceof RosterFileError && e.code === 'BAD_XLSX');
+  });
+
+  it('never fails on damaged input with anything but a reasoned RosterFileError', function () {
+    this.timeout(60000);
+    const good = writeXlsx([['Họ và tên', 'Lớp', 'Ngày sinh'], ['Nguyễn Văn An', '4A', { date: '2017-09-05' }]]);
+    const csv = fixture('lop-4a-bom-semicolon.csv');
+    const ok = (bytes: Buffer) => {
+      try {
+        parseRoster(bytes);
+      } catch (e) {
+        if (!(e instanceof RosterFileError)) throw e;
+        assert.ok(e.message_vi && e.message_en);
+      }
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(good, csv), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }), fc.nat(), (base, edits, cut) => {
+        const b = Buffer.from(base);
+        for (const [at, v] of edits) b[at % b.length] = v;
+        ok(b);
+        ok(b.subarray(0, cut % (b.length + 1)));
+      }),
+      { numRuns: 400 },
+    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => ok(Buffer.from(bytes))), { numRuns: 300 });
   });
 });

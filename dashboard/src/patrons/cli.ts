@@ -50,6 +50,10 @@ export function formatRosterReport(p: RosterPreview | RosterResult, file: string
   out.push(`  không đổi / unchanged:          ${c.unchanged}`);
   out.push(`  nghỉ học / leavers:             ${c.leavers}${c.leaversWithLoans ? ` (${c.leaversWithLoans} còn giữ sách / still have books)` : ''}`);
   out.push(`  bị loại / rejected:             ${c.rejected}`);
+  if (!applied && c.leavers > 0 && c.leavers >= p.rows.length) {
+    out.push(`  CẢNH BÁO / WARNING: ${c.leavers} học sinh sẽ nghỉ học vì không có trong tệp; nếu tệp chỉ là danh sách bổ sung, dùng --scope none.`);
+    out.push(`    ${c.leavers} pupils would leave because they are not in the file; for a partial list use --scope none.`);
+  }
   if (p.newClasses.length) out.push(`  lớp mới / new classes:          ${p.newClasses.join(', ')}`);
   if (p.ignoredColumns.length) out.push(`  cột bỏ qua / ignored columns:   ${p.ignoredColumns.join(', ')}`);
   const changed = p.rows.filter((r) => r.action !== 'same');

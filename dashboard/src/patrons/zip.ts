@@ -10,6 +10,9 @@ export class ZipError extends Error {
   override name = 'ZipError';
 }
 
+/** Largest entry inflated (a roster's sheet is a few megabytes at most). */
+const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
@@ -67,8 +70,10 @@ export function zipRead(buf: Buffer, e: ZipEntry): Buffer {
   let out: Buffer;
   if (e.method === 0) out = data;
   else if (e.method === 8) {
+    // The directory's size bounds the output: a crafted entry cannot inflate without limit.
+    if (e.size > MAX_ENTRY_BYTES) throw new ZipError(`${e.name} is larger than ${MAX_ENTRY_BYTES} bytes`);
     try {
-      out = inflateRawSync(data);
+      out = inflateRawSync(data, { maxOutputLength: Math.max(e.size, 1) });
     } catch (err) {
       throw new ZipError(`${e.name} cannot be inflated: ${(err as Error).message}`);
     }
