@@ -92,6 +92,7 @@ console.log('\nRates for a whole school year (issue 6; 600 pupils, ~100k loans, 
   console.log(`  seeded ${r.pupils} pupils + ${r.teachers} teachers, ${r.loans} loans, ${r.visits} visits → ${r.activityRows} activity rows in ${(r.seedMs / 1000).toFixed(1)} s`);
   stat(`daily activity table, per class (n=${r.fast.n})`, r.fast);
   stat('whole report (classes, grades, teachers, school)', r.report);
+  stat('  the same, CPU time only (no waiting)', r.reportCpu);
   stat(`peer: naive GROUP BY on raw tables (n=${r.naive.n})`, r.naive);
   console.log(`  ratio naive/ours p50 ${(r.naive.p50 / r.fast.p50).toFixed(0)}x, p99 ${(r.naive.p99 / r.fast.p99).toFixed(0)}x; same counts: ${r.same ? 'yes' : 'NO'}`);
   if (r.report.p99 >= 50) misses.push(`rates p99 ${r.report.p99.toFixed(2)} ms`);
