@@ -4,7 +4,8 @@ import { code128Values, code128Widths, code128Svg } from '#server/patrons/code12
 
 /**
  * Expected matrices as published by an independent encoder's test suite (JakeYallop/Quarer,
- * tests/Quarer.Tests/QrCodeTests.cs, MIT): "01234567" at 1-M is the example of ISO/IEC 18004
+ * tests/Quarer.Tests/QrCodeTests.cs, MIT licence, Copyright (c) 2024 Jake Yallop; only these two
+ * expected outputs are taken, no code): "01234567" at 1-M is the example of ISO/IEC 18004
  * Annex I; the Latin-1 sentence fills a 4-M symbol in byte mode (two interleaved blocks).
  * X = dark, - = light, no quiet zone.
  */
