@@ -44,8 +44,25 @@ const RECORD_COLUMNS = `r.id, r.title, r.author, r.year, r.isbn, r.ddc,
 
 type RecordRow = Omit<SearchHit, 'match' | 'copy'>;
 
-/** Matches beyond this many are too broad to rank per keystroke: the first ones are taken as they come. */
-const RANK_AT_MOST = 400;
+/** Matches ordered per keystroke: of a broader match, the first this many (in rowid order) are looked at. */
+const CANDIDATES = 100;
+
+/**
+ * How well a record answers the typed words: 10 when its title or author opens with them as typed,
+ * then per word 3 opening a title word, 2 an author word, 1 elsewhere, +1 for a whole word.
+ */
+function score(row: { title: string; author: string | null }, want: string[]): number {
+  const title = searchTokens(row.title);
+  const author = searchTokens(row.author ?? '');
+  const typed = want.join(' ');
+  let s = title.join(' ').startsWith(typed) || author.join(' ').startsWith(typed) ? 10 : 0;
+  for (const w of want) {
+    if (title.some((t) => t.startsWith(w))) s += 3 + (title.includes(w) ? 1 : 0);
+    else if (author.some((t) => t.startsWith(w))) s += 2 + (author.includes(w) ? 1 : 0);
+    else s += 1;
+  }
+  return s;
+}
 
 const collator = new Intl.Collator('vi');
 const byTitle = (a: { title: string }, b: { title: string }) => collator.compare(a.title, b.title) || a.title.length - b.title.length;
@@ -87,8 +104,8 @@ export class CatalogueSearch {
   private readonly byIsbn;
   private readonly byIsbnPrefix;
   private readonly byRowids;
+  private readonly titlesOf;
   private readonly matchIds;
-  private readonly rankedIds;
 
   constructor(private readonly db: Db) {
     const copyHit = `SELECT ${RECORD_COLUMNS}, k.id AS copyId, k.barcode AS copyBarcode, k.accession AS copyAccession, k.status AS copyStatus
@@ -102,11 +119,10 @@ export class CatalogueSearch {
          UNION SELECT record_id FROM (SELECT record_id FROM copies WHERE accession >= @ufrom AND accession < @uto LIMIT @lim) LIMIT @lim`,
       )
       .pluck();
+    this.titlesOf = db.prepare(`SELECT id, title, author FROM records WHERE id IN (SELECT value FROM json_each(?))`);
     this.byRowids = db.prepare(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.id IN (SELECT value FROM json_each(?))`);
     // Unranked: FTS5 walks the doclist in rowid order and stops at the limit, however broad the match.
     this.matchIds = db.prepare(`SELECT rowid FROM catalogue_fts WHERE catalogue_fts MATCH ? LIMIT ?`).pluck();
-    // Ranked (bm25 with the column weights set in migration 8): only for a match known to be small.
-    this.rankedIds = db.prepare(`SELECT rowid FROM catalogue_fts WHERE catalogue_fts MATCH ? ORDER BY rank LIMIT ?`).pluck();
     const isbnKey = `upper(replace(replace(isbn, '-', ''), ' ', ''))`;
     this.byIsbn = db.prepare(`SELECT id FROM records WHERE ${isbnKey} IN (@a, @b) LIMIT @lim`).pluck();
     this.byIsbnPrefix = db.prepare(`SELECT id FROM records WHERE ${isbnKey} >= @from AND ${isbnKey} < @to LIMIT @lim`).pluck();
@@ -172,15 +188,23 @@ export class CatalogueSearch {
     const queries = ftsQueries(text);
     if (queries.length > 0) {
       const [start, words] = queries as [string, string];
-      // The typed phrase opening a title or author ("de m" → "Dế Mèn phiêu lưu ký"): first, by title.
-      for (const row of this.rows(this.matchIds.all(start, lim + 1) as number[]).sort(byTitle)) add(row, 'text');
-      if (out.length <= lim) {
-        // Every word anywhere: ranked when the match is small enough to rank in well under a keystroke.
-        const ids = this.matchIds.all(words, RANK_AT_MOST) as number[];
-        const page = ids.length < RANK_AT_MOST ? (this.rankedIds.all(words, lim + 1) as number[]) : ids.slice(0, lim + 1);
-        for (const row of this.rows(page)) add(row, 'text');
-        more = ids.length > lim;
+      const want = searchTokens(text).slice(0, MAX_WORDS);
+      // Every word anywhere: the first CANDIDATES matches, ordered by a per-row score in JS (FTS5's
+      // bm25 must first count every document holding each term, which for a word in every record,
+      // such as a publisher, costs more than a keystroke).
+      const ids = this.matchIds.all(words, CANDIDATES) as number[];
+      // When that was not every match, the typed phrase opening a title or author ("de m" → "Dế Mèn
+      // phiêu lưu ký") is looked up on its own and comes first, by title.
+      if (ids.length >= CANDIDATES) {
+        for (const row of this.rows(this.matchIds.all(start, lim + 1) as number[]).sort(byTitle)) add(row, 'text');
       }
+      if (out.length <= lim && ids.length > 0) {
+        const light = this.titlesOf.all(JSON.stringify(ids)) as { id: number; title: string; author: string | null }[];
+        const scored = light.map((row) => ({ row, score: score(row, want) }));
+        scored.sort((a, b) => b.score - a.score || collator.compare(a.row.title, b.row.title) || a.row.id - b.row.id);
+        for (const row of this.rows(scored.slice(0, lim + 1).map((x) => x.row.id))) add(row, 'text');
+      }
+      more = ids.length > lim;
     }
     return { query: q, hits: out.slice(0, lim), more: more || out.length > lim };
   }
