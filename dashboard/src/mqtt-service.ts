@@ -39,6 +39,9 @@ export interface MqttServiceEvents {
 export class MqttService extends EventEmitter<MqttServiceEvents> {
   private client: MqttClient | null = null;
   private lastSeq = -1;
+  /** Changes made outside a station request (roster or MARC import, a copy marked lost) reach the
+   * stations by this poll of the change counter: one indexed MAX() a second. */
+  private syncPoll: NodeJS.Timeout | null = null;
   private flushing = false;
   readonly rejectedCount = { invalid: 0, spoofed: 0 };
 
@@ -61,6 +64,10 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     });
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.syncPoll = setInterval(() => {
+      if (client.connected) this.announceSync();
+    }, 1000);
+    this.syncPoll.unref();
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'mqtt error'));
     client.on('connect', () => {
       client.subscribe(
@@ -234,6 +241,8 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
   }
 
   async stop(): Promise<void> {
+    if (this.syncPoll) clearInterval(this.syncPoll);
+    this.syncPoll = null;
     const c = this.client;
     if (!c) return;
     this.client = null;
