@@ -22,6 +22,27 @@ import { COUNTER_PUBLISH, CrossingTracker, DEBOUNCE, counterReading, healthStatu
 const DIR = fileURLToPath(new URL('../../firmware-config/esphome/', import.meta.url));
 const YAML_TEXT = readFileSync(`${DIR}visitor-counter.yaml`, 'utf8');
 const SECRETS_TEXT = readFileSync(`${DIR}secrets.example.yaml`, 'utf8');
+const MOSQUITTO_CONF = readFileSync(fileURLToPath(new URL('../../firmware-config/mosquitto/mosquitto.conf', import.meta.url)), 'utf8');
+
+interface Listener {
+  port: number;
+  /** The address it is bound to; undefined = every interface. */
+  bind: string | undefined;
+  settings: Map<string, string>;
+}
+
+/** The listeners of a mosquitto.conf (comment lines ignored), each with the settings that follow it. */
+function mosquittoListeners(text: string): Listener[] {
+  const out: Listener[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [key, ...rest] = line.split(/\s+/);
+    if (key === 'listener') out.push({ port: Number(rest[0]), bind: rest[1], settings: new Map() });
+    else out.at(-1)?.settings.set(key!, rest.join(' '));
+  }
+  return out;
+}
 
 // ---- reading ESPHome YAML ----------------------------------------------------------------------
 
@@ -325,7 +346,7 @@ describe('ESPHome visitor counter: contract with core/', () => {
 
     it('keeps every credential behind !secret, each one in secrets.example.yaml', () => {
       const used = collect(config, (x): x is Secret => x instanceof Secret).map((s) => s.name);
-      assert.deepEqual(new Set(used), new Set(['wifi_ssid', 'wifi_password', 'ota_password', 'mqtt_broker', 'mqtt_password']));
+      assert.deepEqual(new Set(used), new Set(['wifi_ssid', 'wifi_password', 'ota_password', 'mqtt_broker', 'mqtt_password', 'mqtt_ca']));
       const example = Object.keys(parseDocument(SECRETS_TEXT).toJS() as Obj);
       assert.deepEqual(new Set(example), new Set(used));
       assert.ok(mqtt.password instanceof Secret);
@@ -370,6 +391,41 @@ describe('ESPHome visitor counter: contract with core/', () => {
       assert.ok(used.length > 20);
       for (const id of used) assert.ok(declared.has(id), `id(${id}) is not declared`);
       for (const target of findAll(config, 'script.execute')) assert.ok(declared.has(target as string), `script ${String(target)} is not declared`);
+    });
+  });
+
+  describe('broker connection', () => {
+    const listeners = mosquittoListeners(MOSQUITTO_CONF);
+
+    it('reads the listeners of the shipped mosquitto.conf', () => {
+      assert.ok(listeners.length >= 2, `found ${listeners.length} listeners`);
+      assert.ok(listeners.some((l) => l.settings.has('certfile')), 'a TLS listener');
+      assert.ok(listeners.some((l) => !l.settings.has('certfile')), 'a plain listener');
+    });
+
+    it('connects to the TLS listener the production broker opens on the network', () => {
+      const target = listeners.find((l) => l.port === mqtt.port);
+      assert.ok(target, `mosquitto.conf has no listener on port ${String(mqtt.port)}`);
+      assert.equal(target.bind, undefined, `port ${target.port} is bound to ${target.bind}: the counter cannot reach it`);
+      for (const k of ['cafile', 'certfile', 'keyfile']) assert.ok(target.settings.has(k), `listener ${target.port} has no ${k}: it is not TLS`);
+      assert.equal(target.settings.get('protocol'), 'mqtt', 'plain MQTT over TLS, not websockets');
+      assert.notEqual(target.settings.get('require_certificate'), 'true', 'the counter logs in with a password, not a client certificate');
+    });
+
+    it('checks the broker against the school CA, with the framework that supports it', () => {
+      assert.ok(mqtt.certificate_authority instanceof Secret, 'certificate_authority from !secret (the school ca.crt)');
+      assert.equal((mqtt.certificate_authority as Secret).name, 'mqtt_ca');
+      assert.equal(mqtt.skip_cert_cn_check, undefined, 'the broker name is checked');
+      assert.equal(((config.esp32 as Obj).framework as Obj).type, 'esp-idf', 'ESPHome takes certificate_authority with esp-idf only');
+      const example = parseDocument(SECRETS_TEXT).toJS() as Record<string, string>;
+      assert.match(example.mqtt_ca!, /^-----BEGIN CERTIFICATE-----\n[\s\S]*\n-----END CERTIFICATE-----\n?$/, 'the example shows a PEM block');
+    });
+
+    it('would be refused on the plain 1883 listener, which only the server itself reaches', () => {
+      const plain = listeners.find((l) => l.port === 1883);
+      assert.ok(plain);
+      assert.equal(plain.bind, '127.0.0.1');
+      assert.notEqual(mqtt.port, 1883);
     });
   });
 
