@@ -4,7 +4,7 @@
  * first page of history, a replayed one twice) are settled here and tested without a server.
  */
 import { batch, signal, type Signal } from '@preact/signals';
-import type { StationRow, TodaySummary } from '../../core/protocol/dashboard-events.ts';
+import type { CatalogueImportEvent, StationRow, TodaySummary } from '../../core/protocol/dashboard-events.ts';
 import type { LibraryEvent, Reason } from '../../core/protocol/messages.ts';
 import type { ServerMeta, User } from './types.ts';
 
@@ -24,6 +24,8 @@ export interface DashboardStore {
   /** Newest first, at most EVENT_LIMIT. */
   events: Signal<LibraryEvent[]>;
   live: Signal<Live>;
+  /** The latest event of each recent catalogue import, by run id (progress, then the report). */
+  imports: Signal<Record<number, CatalogueImportEvent>>;
 }
 
 export type DashboardEvent =
@@ -34,6 +36,7 @@ export type DashboardEvent =
   | { type: 'summary'; summary: TodaySummary }
   | { type: 'stations'; rows: StationRow[] }
   | { type: 'events'; events: LibraryEvent[] }
+  | { type: 'catalogueImport'; event: CatalogueImportEvent }
   | { type: 'connecting' }
   | { type: 'connected' }
   | { type: 'disconnected' };
@@ -48,6 +51,7 @@ export function createStore(): DashboardStore {
     stations: signal([]),
     events: signal([]),
     live: signal('off'),
+    imports: signal({}),
   };
 }
 
@@ -81,6 +85,9 @@ export function applyEvent(store: DashboardStore, event: DashboardEvent): void {
       case 'events':
         if (store.user.value) store.events.value = mergeEvents(store.events.value, event.events);
         break;
+      case 'catalogueImport':
+        if (store.user.value) store.imports.value = mergeImport(store.imports.value, event.event);
+        break;
       case 'connecting':
         store.live.value = 'connecting';
         break;
@@ -101,7 +108,19 @@ function clearSession(store: DashboardStore): void {
   store.summary.value = null;
   store.stations.value = [];
   store.events.value = [];
+  store.imports.value = {};
   store.live.value = 'off';
+}
+
+/** Keeps the newest event of the 10 latest runs; a late progress event never hides a run's report. */
+function mergeImport(current: Record<number, CatalogueImportEvent>, e: CatalogueImportEvent): Record<number, CatalogueImportEvent> {
+  const have = current[e.runId];
+  if (have && have.status !== 'running') return current;
+  if (have && e.status === 'running' && e.done < have.done) return current;
+  const next = { ...current, [e.runId]: e };
+  const ids = Object.keys(next).map(Number).sort((a, b) => b - a);
+  for (const id of ids.slice(10)) delete next[id];
+  return next;
 }
 
 // One transaction can yield events of two types with the same id (a loan is also a visit).

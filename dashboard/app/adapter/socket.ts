@@ -31,5 +31,6 @@ export function openLive(store: DashboardStore, hooks: LiveHooks, socket: Dashbo
   socket.on('summary', (summary) => applyEvent(store, { type: 'summary', summary }));
   socket.on('stations', (rows) => applyEvent(store, { type: 'stations', rows }));
   socket.on('event', (e) => applyEvent(store, { type: 'events', events: [e] }));
+  socket.on('catalogueImport', (e) => applyEvent(store, { type: 'catalogueImport', event: e }));
   return socket;
 }

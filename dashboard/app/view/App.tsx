@@ -4,6 +4,7 @@ import { t, type Bilingual } from '../i18n.ts';
 import type { DashboardStore } from '../store.ts';
 import { Bi } from './Bi.tsx';
 import { Catalogue } from './Catalogue.tsx';
+import { CatalogueImport } from './CatalogueImport.tsx';
 import { EventFeed } from './EventFeed.tsx';
 import { Login } from './Login.tsx';
 import { Occupancy } from './Occupancy.tsx';
@@ -35,6 +36,7 @@ interface PageCtx {
  */
 const PAGES: { id: string; label: Bilingual; role: Role; render(c: PageCtx): preact.ComponentChild }[] = [
   { id: 'catalogue', label: { vi: 'Tra cứu sách', en: 'Catalogue' }, role: 'viewer', render: (c) => <Catalogue canEdit={atLeast(c.role, 'librarian')} /> },
+  { id: 'catalogue-import', label: { vi: 'Nhập/xuất MARC', en: 'MARC import' }, role: 'librarian', render: (c) => <CatalogueImport store={c.store} canImport /> },
   { id: 'patrons', label: { vi: 'Bạn đọc', en: 'Patrons' }, role: 'viewer', render: (c) => <Patrons canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'rates', label: { vi: 'Tỷ lệ', en: 'Rates' }, role: 'viewer', render: (c) => <Rates store={c.store} canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'overdue', label: { vi: 'Quá hạn', en: 'Overdue' }, role: 'viewer', render: (c) => <Overdue store={c.store} canPrint={atLeast(c.role, 'librarian')} /> },

@@ -12,9 +12,14 @@ import { localDate, type SchoolCalendar } from '#core/calendar.ts';
 import { FIXTURE_TEACHER_CARD, generateRoster } from './roster.ts';
 import { hashPin } from '#core/node/pin.ts';
 import { demoCatalogue } from './catalogue.ts';
+import { readIso2709 } from '#core/marc/iso2709.ts';
+import { subjectHeadings } from '#core/marc/summary.ts';
 import { generateHistory } from './history.ts';
 
 const SEED_DATA = fileURLToPath(new URL('../../seed-data/', import.meta.url));
+
+/** The subject headings of a record's ISO 2709 bytes, so the demo catalogue is searchable by subject as an import is. */
+const subjectsOf = (marc: Uint8Array): string[] => readIso2709(marc).records.flatMap(subjectHeadings);
 
 export interface SeedOptions {
   dataDir: string;
@@ -50,7 +55,7 @@ export function seedDemo(db: Db, o: SeedOptions): { records: number; copies: num
     );
     const recordIds: number[] = [];
     for (const r of catalogue.records) {
-      const search = foldVietnamese([r.title, r.author, r.publisher, r.isbn].filter(Boolean).join(' '));
+      const search = foldVietnamese([r.title, r.author, r.publisher, r.isbn, ...subjectsOf(r.marc)].filter(Boolean).join(' '));
       const info = insRecord.run(r.controlNumber, r.title, r.author, r.publisher, r.year, r.isbn, r.ddc, search, Buffer.from(r.marc));
       recordIds.push(Number(info.lastInsertRowid));
     }
