@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type BrokerAccount } from '#core/access.ts';
 import { parseTopic } from '#core/protocol/topics.ts';
 import { passwordMatches, type AccountWithSecret } from './accounts.ts';
+import type { StationStore } from '../stations/store.ts';
 
 export interface EmbeddedBroker {
   port: number;
@@ -27,10 +28,19 @@ export async function startEmbeddedBroker(opts: {
   port: number;
   host: string;
   log: Logger;
+  /**
+   * Station logins from the dashboard's store (dashboard/src/stations/). With it, only the server and
+   * monitor logins come from `accounts`; a revoked or replaced station's sessions are closed at once.
+   */
+  stations?: StationStore;
 }): Promise<EmbeddedBroker> {
   const { school, log } = opts;
-  const byName = new Map(opts.accounts.map((a) => [a.username, a]));
+  const stations = opts.stations;
+  const byName = new Map(opts.accounts.filter((a) => !stations || a.role === 'server' || a.role === 'monitor').map((a) => [a.username, a]));
   const accountOf = new WeakMap<Client, BrokerAccount>();
+  /** The store generation a station session logged in with: it may publish only while that is current. */
+  const generationOf = new WeakMap<Client, number>();
+  const sessions = new Map<string, Set<Client>>();
   const rejected: EmbeddedBroker['rejected'] = [];
 
   const reject = (client: Client | null, topic: string, reason: string) => {
@@ -42,6 +52,21 @@ export async function startEmbeddedBroker(opts: {
 
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
+      if (stations && username && !byName.has(username)) {
+        void stations.verify(username, password?.toString('utf8') ?? '').then((st) => {
+          if (!st) {
+            log.warn({ clientId: client.id, username }, 'broker login refused');
+            return done(new AuthError('bad username or password') as Error & { returnCode: 4 }, false);
+          }
+          accountOf.set(client, { username: st.device, role: st.role as BrokerAccount['role'] });
+          generationOf.set(client, st.generation);
+          let set = sessions.get(st.device);
+          if (!set) sessions.set(st.device, (set = new Set()));
+          set.add(client);
+          done(null, true);
+        });
+        return;
+      }
       const acc = username ? byName.get(username) : undefined;
       if (!acc || !password || !passwordMatches(password.toString('utf8'), acc.password)) {
         log.warn({ clientId: client.id, username }, 'broker login refused');
@@ -54,6 +79,11 @@ export async function startEmbeddedBroker(opts: {
     authorizePublish(client, packet: PublishPacket, callback) {
       if (!client) return callback(null); // the broker's own messages (will, $SYS)
       const acc = accountOf.get(client);
+      const gen = generationOf.get(client);
+      if (acc && gen !== undefined && !stations!.isCurrent(acc.username, gen)) {
+        reject(client, packet.topic, 'station login revoked or replaced');
+        return callback(new Error('not authorised'));
+      }
       if (!acc || !mayPublish(school, acc, packet.topic)) {
         reject(client, packet.topic, 'topic not allowed for this login');
         return callback(new Error('not authorised'));
@@ -87,6 +117,20 @@ export async function startEmbeddedBroker(opts: {
     },
   });
 
+  broker.on('clientDisconnect', (client) => {
+    const acc = accountOf.get(client);
+    if (acc) sessions.get(acc.username)?.delete(client);
+  });
+  const onStationChange = (st: { device: string }, change: string) => {
+    if (change === 'added') return;
+    for (const client of sessions.get(st.device) ?? []) {
+      log.info({ device: st.device, change }, 'station session closed');
+      client.close();
+    }
+    sessions.delete(st.device);
+  };
+  stations?.on('changed', onStationChange);
+
   // Request/response is many small packets: Nagle's algorithm with delayed ACKs would add ~40 ms to each.
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
@@ -104,6 +148,7 @@ export async function startEmbeddedBroker(opts: {
     port,
     rejected,
     async close() {
+      stations?.off('changed', onStationChange);
       await new Promise<void>((res) => broker.close(() => res()));
       await new Promise<void>((res) => server.close(() => res()));
     },

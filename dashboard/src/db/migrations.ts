@@ -368,4 +368,21 @@ export const MIGRATIONS: string[] = [
       replace(replace(replace(coalesce(r.search_text, ''), 'đ', 'd'), 'Đ', 'd'), 'ð', 'd'), replace(replace(coalesce(r.isbn, ''), '-', ''), ' ', '')
     FROM records r;
   `,
+  // 9: station credentials (dashboard/src/stations/): each station's broker login, managed from the
+  // dashboard. Only hashes: scrypt for the embedded broker, and Mosquitto's own $7$ line for schools
+  // running Mosquitto (both made when the password is generated, the only moment it is known).
+  `
+  CREATE TABLE station_credentials (
+    device TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    mosquitto_hash TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 1,
+    source TEXT NOT NULL CHECK (source IN ('config','dashboard')),
+    created_at TEXT NOT NULL,
+    replaced_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS transactions_device_at ON transactions(device, at);
+  `,
 ];
