@@ -50,4 +50,17 @@ describe('dashboard occupancy panel in Chromium', function () {
     counter.passage('out');
     await waitUntil(async () => (await shown('occupancy-now')) === '2', 15000, 'two inside after one more left');
   });
+
+  it('lets the librarian reset occupancy to 0 from the panel, after a confirmation', async () => {
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await page.click('[data-testid=occupancy-reset]');
+    await waitUntil(async () => (await shown('occupancy-now')) === '0', 15000, 'occupancy 0 after the reset');
+    assert.match(asked, /về 0/);
+    assert.equal(await shown('occupancy-drift'), '+2', 'the drift of the period it ended');
+    assert.equal(await shown('occupancy-footfall'), '4', 'footfall unchanged');
+  });
 });

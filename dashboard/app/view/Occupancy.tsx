@@ -3,6 +3,8 @@
  * hour, and the last 7 days' footfall next to card visits with each closing's drift. Figures come
  * from GET /api/occupancy; every counter reading the server pushes over socket.io (an `event` of
  * type `counter` in the store) fetches them again, so the number moves as people pass the door.
+ * A librarian also gets "reset now" (POST /api/occupancy/reset, the CSRF header added by the app's
+ * fetch wrapper): occupancy starts again at 0 at once, keeping the drift, as the closing reset does.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OccupancyReport } from '../../src/occupancy/types.ts';
@@ -23,6 +25,9 @@ const text = {
   dayVisits: { vi: 'Lượt đến (thẻ)', en: 'Card visits' },
   dayDrift: { vi: 'Sai lệch', en: 'Drift' },
   noCounter: { vi: 'Chưa có bộ đếm cửa nào gửi số liệu', en: 'No door counter has reported yet' },
+  resetNow: { vi: 'Đặt lại về 0 ngay', en: 'Reset to 0 now' },
+  confirmReset: { vi: 'Phòng đọc đã không còn ai? Số người trong phòng sẽ về 0.', en: 'Is the reading room empty? Occupancy goes back to 0.' },
+  resetFailed: { vi: 'Chưa đặt lại được, hãy thử lại.', en: 'Not reset, please try again.' },
   reset: (close: string): Bilingual => ({
     vi: `Số người trong phòng tự về 0 lúc ${close} mỗi ngày; sai lệch là số người bộ đếm tưởng còn trong phòng lúc đó (bóng người, hai em đi cạnh nhau).`,
     en: `Occupancy starts again at 0 at ${close} every day; the drift is how many people the counter believed were still inside then (shadows, two children side by side).`,
@@ -34,7 +39,7 @@ const text = {
 };
 
 /** The panel itself, from one report (or null while loading). */
-export function OccupancyPanel({ report }: { report: OccupancyReport | null }) {
+export function OccupancyPanel({ report, onReset, busy }: { report: OccupancyReport | null; onReset?: () => void; busy?: boolean }) {
   if (!report) {
     return (
       <section class="summary occupancy" data-testid="occupancy">
@@ -114,6 +119,11 @@ export function OccupancyPanel({ report }: { report: OccupancyReport | null }) {
       <p class="muted">
         <Bi text={text.reset(report.closingTime)} />
       </p>
+      {onReset && (
+        <button type="button" class="btn" data-testid="occupancy-reset" disabled={busy} onClick={onReset}>
+          <Bi text={text.resetNow} />
+        </button>
+      )}
     </section>
   );
 }
@@ -134,6 +144,9 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 /** Loads the report, again on every counter reading pushed live, after a reconnect, and each minute. */
 export function Occupancy({ store, fetchFn = (input, init) => fetch(input, init) }: { store: DashboardStore; fetchFn?: typeof fetch }) {
   const [report, setReport] = useState<OccupancyReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const role = store.user.value?.role;
+  const canReset = role === 'librarian' || role === 'admin';
   // Reading the signals here subscribes this component to them. Every counter reading in the feed
   // is part of the key: readings of the same second keep their order in the feed, so "the newest"
   // alone would miss one.
@@ -158,5 +171,19 @@ export function Occupancy({ store, fetchFn = (input, init) => fetch(input, init)
     };
   }, [trigger]);
 
-  return <OccupancyPanel report={report} />;
+  const reset = async () => {
+    if (typeof confirm === 'function' && !confirm(`${text.confirmReset.vi}\n${text.confirmReset.en}`)) return;
+    setBusy(true);
+    try {
+      const res = await fetchFn('/api/occupancy/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+      if (res.ok) setReport(((await res.json()) as { report: OccupancyReport }).report);
+      else if (res.status !== 409) alert(`${text.resetFailed.vi}\n${text.resetFailed.en}`);
+    } catch {
+      alert(`${text.resetFailed.vi}\n${text.resetFailed.en}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return <OccupancyPanel report={report} busy={busy} {...(canReset ? { onReset: () => void reset() } : {})} />;
 }

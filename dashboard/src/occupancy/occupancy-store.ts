@@ -105,6 +105,33 @@ export class OccupancyStore {
     })();
   }
 
+  /**
+   * A librarian's "reset now": occupancy starts again at 0 at `now` (the closings due before it are
+   * made first), keeping the drift of the period it ends. Null when a reset is already recorded at
+   * or after `now` (a second click in the same instant, or a clock set back).
+   *
+   * Stored with kind 'closing' (the table's only kind, and a reset like any other for the periods
+   * and the drift); the later closing of the same day still runs and ends the next period.
+   */
+  resetNow(now: Date = this.o.clock()): { at: string; in: number; out: number; drift: number } | null {
+    const db = this.o.db;
+    return db.transaction(() => {
+      this.applyResets(now);
+      const iso = now.toISOString();
+      const last = (db.prepare(`SELECT MAX(at) AS at FROM occupancy_resets`).get() as { at: string | null }).at;
+      if (last && iso <= last) return null;
+      const sums = db
+        .prepare(`SELECT COALESCE(SUM(in_delta), 0) AS i, COALESCE(SUM(out_delta), 0) AS o FROM counter_readings WHERE reset_id IS NULL AND at <= ?`)
+        .get(iso) as { i: number; o: number };
+      const id = db
+        .prepare(`INSERT INTO occupancy_resets (at, kind, in_count, out_count, drift) VALUES (?, 'closing', ?, ?, ?)`)
+        .run(iso, sums.i, sums.o, sums.i - sums.o).lastInsertRowid;
+      db.prepare(`UPDATE counter_readings SET reset_id = ? WHERE reset_id IS NULL AND at <= ?`).run(id, iso);
+      this.o.log?.info({ at: iso, drift: sums.i - sums.o }, 'occupancy reset by hand');
+      return { at: iso, in: sums.i, out: sums.o, drift: sums.i - sums.o };
+    })();
+  }
+
   /** Runs applyResets every `everyMs` (default 60 s); returns the function that stops it. */
   startDailyReset(everyMs = 60_000): () => void {
     const run = () => {
@@ -161,7 +188,7 @@ export class OccupancyStore {
       .prepare(`SELECT date(at, ?) AS date, COUNT(DISTINCT patron_id) AS n FROM visits WHERE at >= ? AND at < ? GROUP BY date`)
       .all(shift, ...range) as { date: string; n: number }[];
     const drifts = db
-      .prepare(`SELECT date(at, ?) AS date, drift FROM occupancy_resets WHERE at >= ? AND at < ?`)
+      .prepare(`SELECT date(at, ?) AS date, SUM(drift) AS drift FROM occupancy_resets WHERE at >= ? AND at < ? GROUP BY date`)
       .all(shift, ...range) as { date: string; drift: number }[];
     const days = Array.from({ length: 7 }, (_, i) => {
       const date = addDays(first, i);
