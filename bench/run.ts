@@ -3,7 +3,7 @@
  * Each figure is printed next to a peer run side by side where one exists (the same work through
  * another broker), with the ratio, so a regression in our code shows apart from the machine's mood.
  * BENCH_N (default 1000) sets the number of checkouts; BENCH_JOURNAL (default 10000) the journal size;
- * BENCH_SCANS (default 200) the kiosk's scans in Chromium.
+ * BENCH_SCANS (default 200) the kiosk's scans in Chromium; BENCH_INGEST (default 5000) the MQTT ingest's events.
  */
 import { checkoutRoundTrip, type RoundTripResult } from './checkout-roundtrip.ts';
 import { offlineBench } from './offline.ts';
@@ -111,6 +111,17 @@ console.log('\nCatalogue search over 100k records, per keystroke (issue 6; budge
   stat('  CPU time only: naive LIKE', r.likeCpu);
   console.log(`  slowest: ${r.slowest.map((x) => `"${x.q}" ${x.ms.toFixed(1)} ms (cpu ${x.cpuMs.toFixed(1)})`).join(', ')}`);
   if (r.fts.p99 >= 10) misses.push(`catalogue search p99 ${r.fts.p99.toFixed(2)} ms`);
+}
+
+const INGEST = Number(process.env.BENCH_INGEST ?? 5000);
+console.log(`\nMQTT event ingest into SQLite (issue 6; ${INGEST} visit requests from 4 simulated stations at QoS 1 through the embedded aedes broker; budget: nothing lost)`);
+{
+  const { ingestBench } = await import('./ingest.ts');
+  const r = await ingestBench(INGEST, 4);
+  console.log(`  ingest: request → server → SQLite row → reply   ${r.ingestPerSecond.toFixed(0).padStart(7)} events/s  (${r.n} in ${(r.ingestMs / 1000).toFixed(2)} s)`);
+  console.log(`  peer: raw publish → subscribe, same broker       ${r.rawPerSecond.toFixed(0).padStart(7)} msg/s     (${r.n} in ${(r.rawMs / 1000).toFixed(2)} s)`);
+  console.log(`  ratio ingest/raw ${(r.ingestPerSecond / r.rawPerSecond).toFixed(2)}x; in the database: ${r.transactions} transactions, ${r.visitEvents} visit events; replies ${r.replies} (${r.okReplies} ok); lost ${r.lost}`);
+  if (r.lost !== 0 || r.transactions !== r.n) misses.push(`MQTT ingest lost ${r.lost} of ${r.n} events (${r.transactions} transactions stored)`);
 }
 
 console.log(misses.length ? `\nbudgets MISSED: ${misses.join('; ')}` : '\nall budgets met');
