@@ -4,7 +4,7 @@
  */
 import { ROOT } from './protocol/topics.ts';
 
-export type AccessRole = 'server' | 'kiosk' | 'dropbox' | 'counter' | 'monitor';
+export type AccessRole = 'server' | 'kiosk' | 'dropbox' | 'desk' | 'counter' | 'monitor';
 
 export interface BrokerAccount {
   username: string;
@@ -25,6 +25,7 @@ export function rulesFor(school: string, account: BrokerAccount): AccessRules {
       return { publish: [`${ROOT}/#`], subscribe: [`${ROOT}/#`] };
     case 'kiosk':
     case 'dropbox':
+    case 'desk':
       return { publish: [own], subscribe: [own, server] };
     case 'counter':
       return { publish: [own], subscribe: [own] };

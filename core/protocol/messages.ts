@@ -34,7 +34,7 @@ export const deviceHealthSchema = z.object({
 export const statusSchema = z.object({
   state: z.enum(['online', 'offline']),
   device: deviceId,
-  role: z.enum(['server', 'kiosk', 'dropbox', 'counter']),
+  role: z.enum(['server', 'kiosk', 'dropbox', 'desk', 'counter']),
   version: z.string(),
   devices: z.record(z.string(), deviceHealthSchema),
   /**
@@ -264,3 +264,63 @@ export const syncData = z.object({
   calendar: z.unknown().optional(),
 });
 export type SyncData = z.infer<typeof syncData>;
+
+// ---- desk station (role desk): its session view and the dashboard's commands ------------------
+
+export const deskModeSchema = z.enum(['checkout', 'return', 'renew']);
+export type DeskMode = z.infer<typeof deskModeSchema>;
+
+/** One line of the desk's log of this session: what was scanned or pressed and the answer. */
+export const deskResultSchema = z.object({
+  at: isoTime,
+  action: z.enum(['checkout', 'checkin', 'renew', 'identify']),
+  barcode: z.string().max(64),
+  ok: z.boolean(),
+  title: z.string().nullable(),
+  dueDate: localDate.nullable(),
+  reason: reasonSchema.nullable(),
+  offline: z.boolean(),
+});
+export type DeskResult = z.infer<typeof deskResultSchema>;
+
+/**
+ * The desk's current session, retained on .../{desk}/desk/state for the server only: the patron at
+ * the desk and their open loans, and what was done since the card (no older history).
+ */
+export const deskViewSchema = z.object({
+  device: deviceId,
+  open: z.boolean(),
+  online: z.boolean(),
+  mode: deskModeSchema,
+  /** Class-set loan for this homeroom class (a teacher at the desk), else null. */
+  forClass: z.string().nullable(),
+  patron: patronViewSchema.nullable(),
+  loans: z.array(loanViewSchema).max(200),
+  remaining: z.number().int().nonnegative(),
+  blocked: reasonSchema.nullable(),
+  results: z.array(deskResultSchema).max(100),
+  busy: z.boolean(),
+  notice: z.object({ vi: z.string(), en: z.string() }).nullable(),
+  seq: z.number().int().nonnegative(),
+  at: isoTime,
+});
+export type DeskView = z.infer<typeof deskViewSchema>;
+
+/** Dashboard → server → desk station (…/{desk}/desk/command); answered on …/{desk}/desk/reply. */
+export const deskCommandSchema = z.discriminatedUnion('type', [
+  z.object({ id: z.string().min(1).max(64), type: z.literal('mode'), mode: deskModeSchema }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('forClass'), on: z.boolean() }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('renew'), barcode: code }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('return'), barcode: code }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('finish') }),
+]);
+export type DeskCommand = z.infer<typeof deskCommandSchema>;
+
+export const deskReplySchema = z.object({
+  id: z.string().min(1).max(64),
+  device: deviceId,
+  ok: z.boolean(),
+  error: reasonSchema.nullable(),
+  view: deskViewSchema,
+});
+export type DeskReply = z.infer<typeof deskReplySchema>;

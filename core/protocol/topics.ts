@@ -26,7 +26,14 @@ export const topics = {
   command: (school: string, device: string) => `${ROOT}/${school}/${device}/command`,
   /** Retained by the server: the newest change sequence number stations should sync to. */
   sync: (school: string) => `${ROOT}/${school}/${SERVER_DEVICE}/sync`,
+  /** Desk station (role desk): its session view, retained, readable by the server only (own topic). */
+  deskState: (school: string, device: string) => `${ROOT}/${school}/${device}/desk/state`,
+  /** Server → desk: a command from the dashboard (only the server and the desk may publish here). */
+  deskCommand: (school: string, device: string) => `${ROOT}/${school}/${device}/desk/command`,
+  /** Desk → server: the answer to one command, by its id. */
+  deskReply: (school: string, device: string) => `${ROOT}/${school}/${device}/desk/reply`,
   /** Subscriptions. */
+  allDesks: (school: string) => `${ROOT}/${school}/+/desk/+`,
   allRequests: (school: string) => `${ROOT}/${school}/+/request`,
   allStatus: (school: string) => `${ROOT}/${school}/+/status`,
   allDeviceEvents: (school: string) => `${ROOT}/${school}/+/event/+`,

@@ -59,6 +59,7 @@ export const eventTypeText: Record<LibraryEvent['type'], Bilingual> = {
 export const roleText: Record<StatusPayload['role'], Bilingual> = {
   kiosk: { vi: 'Quầy tự mượn', en: 'Kiosk' },
   dropbox: { vi: 'Hộp trả sách', en: 'Drop box' },
+  desk: { vi: 'Quầy mượn trả', en: 'Desk' },
   counter: { vi: 'Bộ đếm cửa', en: 'Door counter' },
   server: { vi: 'Máy chủ', en: 'Server' },
 };

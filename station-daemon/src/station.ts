@@ -22,6 +22,8 @@ import { KioskServer } from './http/kiosk-server.ts';
 import { mountTagging } from './tagging/http.ts';
 import { createDropbox, type DropboxStation } from './dropbox/station.ts';
 import { libraryDay } from '#core/calendar.ts';
+import { DeskSession } from './desk/session.ts';
+import { DeskLink } from './desk/link.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -42,6 +44,8 @@ export interface RunningStation {
   printerSim: SimPrinter | null;
   /** Role "dropbox": the drop box in place of the kiosk session (which then stays idle), else null. */
   dropbox: DropboxStation | null;
+  /** Role "desk": the librarian's desk session (its readers feed it instead of the kiosk session), else null. */
+  desk: DeskSession | null;
   stop(): Promise<void>;
 }
 
@@ -92,7 +96,12 @@ export async function startStation(opts: {
     sc.role === 'dropbox'
       ? createDropbox({ config, station: sc, db, circulation, journal, replica, pad: devices.rfid, rfidSim: config.mode === 'sim' ? devices.rfidSim : null, printer, mqttUrl: opts.mqttUrl ?? sc.mqttUrl, health: () => ({ ...health(), pid: process.pid, online: link.connected, pending: journal.count() }), log: log.child({ component: 'dropbox' }) })
       : null;
-  if (!dropbox) {
+  // A desk has no kiosk session either: its readers feed the desk session (station-daemon/src/desk/).
+  const desk = sc.role === 'desk' ? new DeskSession({ device: sc.device, circulation, isPatronCode: (c) => replica.patronByIdentifier(c) !== null, isOnline: () => link.connected, log: log.child({ component: 'desk' }) }) : null;
+  const deskLink = desk ? new DeskLink({ url: opts.mqttUrl ?? sc.mqttUrl, school: config.school.id, device: sc.device, password: sc.password, session: desk, log: log.child({ component: 'desk-mqtt' }) }) : null;
+  if (desk) {
+    for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? desk.card(code) : desk.scan(code)));
+  } else if (!dropbox) {
     for (const r of readers) r.onCode((code) => void (r.kind === 'card' ? session.card(code) : session.scan(code)));
     devices.rfid?.on('tags', (ev: { items: { uid: string; itemId: string; owner: string | null; setInfo: { parts: number; part: number } }[] }) => void session.rfidTags(ev.items));
   }
@@ -152,9 +161,13 @@ export async function startStation(opts: {
   };
   link.on('connected', () => {
     session.refresh();
+    desk?.refresh();
     void syncAndReplay();
   });
-  link.on('disconnected', () => session.refresh());
+  link.on('disconnected', () => {
+    session.refresh();
+    desk?.refresh();
+  });
   link.on('announce', (seq) => {
     if (seq !== replica.seq) void syncAndReplay();
   });
@@ -176,6 +189,7 @@ export async function startStation(opts: {
   retry.unref();
 
   link.start(health);
+  deskLink?.start();
   const httpPort = await http.listen(sc.httpPort, sc.httpHost);
   log.info({ httpPort, device: sc.device }, 'station ready');
 
@@ -193,11 +207,14 @@ export async function startStation(opts: {
     rfidSim: config.mode === 'sim' ? devices.rfidSim : null,
     printerSim: devices.printerSim,
     dropbox,
+    desk,
     async stop() {
       stopped = true;
       clearInterval(retry);
       clearInterval(healthWatch);
       session.stop();
+      await deskLink?.stop();
+      desk?.stop();
       await http.close();
       await dropbox?.stop();
       await devices.close();

@@ -43,6 +43,18 @@ export async function testConfig(overrides: { brokerUrl?: string } = {}): Promis
   });
 }
 
+/** The same config with a desk station "desk-1" (role desk: sim card reader and scanner, no printer, no RFID). */
+export async function withDesk(base: Config): Promise<Config> {
+  return parseConfig({
+    ...base,
+    server: { ...base.server!, devices: [...base.server!.devices, { username: 'desk-1', password: 'pw-desk-1', role: 'desk' }] },
+    stations: [
+      ...base.stations,
+      { device: 'desk-1', role: 'desk', password: 'pw-desk-1', httpPort: await freePort(), mqttUrl: base.stations[0]!.mqttUrl, requestTimeoutMs: 5000, devices: { printer: { driver: 'none' }, rfid: { driver: 'none' } } },
+    ],
+  });
+}
+
 export interface TestSchool {
   config: Config;
   server: RunningServer;
