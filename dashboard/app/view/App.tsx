@@ -19,6 +19,7 @@ import { Settings } from './Settings.tsx';
 import { Accounts, ROLE_TEXT } from './Accounts.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { Patrons } from './Patrons.tsx';
+import { StationAdmin } from './StationAdmin.tsx';
 
 type Role = 'viewer' | 'librarian' | 'admin';
 const RANK: Record<string, number> = { viewer: 0, librarian: 1, admin: 2 };
@@ -42,6 +43,7 @@ const PAGES: { id: string; label: Bilingual; role: Role; render(c: PageCtx): pre
   { id: 'overdue', label: { vi: 'Quá hạn', en: 'Overdue' }, role: 'viewer', render: (c) => <Overdue store={c.store} canPrint={atLeast(c.role, 'librarian')} /> },
   { id: 'conflicts', label: { vi: 'Xung đột', en: 'Conflicts' }, role: 'librarian', render: (c) => <Conflicts store={c.store} canResolve /> },
   { id: 'settings', label: { vi: 'Cài đặt', en: 'Settings' }, role: 'viewer', render: (c) => <Settings canEdit={atLeast(c.role, 'librarian')} /> },
+  { id: 'stations', label: { vi: 'Trạm', en: 'Stations' }, role: 'admin', render: () => <StationAdmin /> },
   { id: 'accounts', label: { vi: 'Tài khoản', en: 'Accounts' }, role: 'admin', render: () => <Accounts /> },
   { id: 'password', label: { vi: 'Đổi mật khẩu', en: 'Password' }, role: 'viewer', render: () => <ChangePassword required={false} onDone={() => undefined} /> },
 ];
@@ -125,7 +127,7 @@ function LoggedIn({ store, session }: { store: DashboardStore; session: Session 
         <Summary summary={store.summary.value} />
         <Occupancy store={store} />
         <DropBox store={store} canEmpty={atLeast(user.role, 'librarian')} />
-        <Stations rows={store.stations.value} />
+        <Stations rows={store.stations.value} showActivity={atLeast(user.role, 'librarian')} />
         <EventFeed events={store.events.value} />
       </main>
     </div>

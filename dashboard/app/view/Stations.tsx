@@ -1,8 +1,26 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { StationRow } from '../../../core/protocol/dashboard-events.ts';
+import { getJson } from '../adapter/http.ts';
 import { formatTime, roleText, t } from '../i18n.ts';
 import { Bi } from './Bi.tsx';
 
-export function Stations({ rows }: { rows: StationRow[] }) {
+/** Today's transactions per station (GET /api/transactions/by-station, librarian and up). */
+function useTodayActivity(enabled: boolean, rows: StationRow[]): Record<string, number> | null {
+  const [counts, setCounts] = useState<Record<string, number> | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    const from = new Date(new Date().setHours(0, 0, 0, 0)).toISOString();
+    getJson<{ device: string; transactions: number }[]>(`/api/transactions/by-station?from=${encodeURIComponent(from)}`)
+      .then((a) => setCounts(Object.fromEntries(a.map((x) => [x.device, x.transactions]))))
+      .catch(() => undefined);
+  }, [enabled, rows]);
+  return enabled ? counts : null;
+}
+
+const txToday = { vi: 'Giao dịch hôm nay', en: 'Transactions today' };
+
+export function Stations({ rows, showActivity = false }: { rows: StationRow[]; showActivity?: boolean }) {
+  const activity = useTodayActivity(showActivity, rows);
   return (
     <section class="stations">
       <h2>
@@ -18,7 +36,7 @@ export function Stations({ rows }: { rows: StationRow[] }) {
           <table>
             <thead>
               <tr>
-                {[t.device, t.role, t.state, t.devices, t.lastSeen].map((h) => (
+                {[t.device, t.role, t.state, t.devices, t.lastSeen, ...(activity ? [txToday] : [])].map((h) => (
                   <th key={h.vi}>
                     <Bi text={h} />
                   </th>
@@ -27,7 +45,7 @@ export function Stations({ rows }: { rows: StationRow[] }) {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <StationLine key={row.device} row={row} />
+                <StationLine key={row.device} row={row} transactions={activity ? (activity[row.device] ?? 0) : undefined} />
               ))}
             </tbody>
           </table>
@@ -37,7 +55,7 @@ export function Stations({ rows }: { rows: StationRow[] }) {
   );
 }
 
-function StationLine({ row }: { row: StationRow }) {
+function StationLine({ row, transactions }: { row: StationRow; transactions?: number }) {
   const online = row.state === 'online';
   return (
     <tr data-testid="station-row" data-device={row.device} data-state={row.state}>
@@ -71,6 +89,7 @@ function StationLine({ row }: { row: StationRow }) {
         ))}
       </td>
       <td>{formatTime(row.lastSeen)}</td>
+      {transactions !== undefined && <td data-testid="station-transactions">{transactions}</td>}
     </tr>
   );
 }
