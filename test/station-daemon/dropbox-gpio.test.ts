@@ -73,8 +73,8 @@ describe('drop box signals over sysfs GPIO', () => {
   });
 
   it('the config picks the driver and refuses sysfs-gpio without any pin', () => {
-    assert.ok(createSignalOutput({ driver: 'sim', gpioRoot: root, activeLow: false, pulseMs: 100 }, quietLog) instanceof SimSignalOutput);
-    assert.throws(() => createSignalOutput({ driver: 'sysfs-gpio', gpioRoot: root, activeLow: false, pulseMs: 100 }, quietLog), /okPin, problemPin, buzzerPin/);
+    assert.ok(createSignalOutput({ driver: 'sim', gpioChip: 'gpiochip0', gpioRoot: root, activeLow: false, pulseMs: 100 }, quietLog) instanceof SimSignalOutput);
+    assert.throws(() => createSignalOutput({ driver: 'sysfs-gpio', gpioChip: 'gpiochip0', gpioRoot: root, activeLow: false, pulseMs: 100 }, quietLog), /okPin, problemPin, buzzerPin/);
   });
 
   it('the bin sensor reports each change of its input line', async () => {

@@ -1,12 +1,13 @@
 /**
  * The optional "bin full" sensor (a switch or light barrier near the top of the bin): read on a
- * GPIO input, or set by hand in simulation. Without one, the book count alone warns.
+ * GPIO input (character device through gpioget, or sysfs), or set by hand in simulation. Without one, the book count alone warns.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { StationConfig } from '#core/config.ts';
 import type { DeviceHealth } from '#hardware/interfaces.ts';
 import { SysfsGpioLine } from './gpio.ts';
+import { gpiodGet } from './gpiod.ts';
 
 export interface FullSensor extends EventEmitter<{ change: [boolean] }> {
   /** The last reading; null until the first one. */
@@ -32,27 +33,26 @@ export class SimFullSensor extends EventEmitter<{ change: [boolean] }> implement
 }
 
 /** A GPIO input polled every pollMs; emits 'change' when the reading changes. */
-export class SysfsFullSensor extends EventEmitter<{ change: [boolean] }> implements FullSensor {
+export abstract class PolledFullSensor extends EventEmitter<{ change: [boolean] }> implements FullSensor {
   full: boolean | null = null;
-  private readonly line: SysfsGpioLine;
   private timer: NodeJS.Timeout | null = null;
-  private opened = false;
   private lastError: string | undefined;
 
-  constructor(private readonly o: { root: string; pin: number; activeLow: boolean; pollMs: number; log?: Logger }) {
+  constructor(
+    private readonly driver: string,
+    private readonly base: { pollMs: number; log?: Logger },
+  ) {
     super();
-    this.line = new SysfsGpioLine(o.root, o.pin, o.activeLow);
   }
+
+  /** One reading: true = full. Throws on failure. */
+  protected abstract read(): Promise<boolean>;
 
   start(): void {
     if (this.timer) return;
     const tick = async () => {
       try {
-        if (!this.opened) {
-          await this.line.open('in');
-          this.opened = true;
-        }
-        const now = await this.line.get();
+        const now = await this.read();
         this.lastError = undefined;
         if (now !== this.full) {
           this.full = now;
@@ -60,21 +60,52 @@ export class SysfsFullSensor extends EventEmitter<{ change: [boolean] }> impleme
         }
       } catch (err) {
         this.lastError = (err as Error).message;
-        this.o.log?.debug({ err: this.lastError }, 'bin sensor unreadable');
+        this.base.log?.debug({ err: this.lastError }, 'bin sensor unreadable');
       }
     };
     void tick();
-    this.timer = setInterval(() => void tick(), this.o.pollMs);
+    this.timer = setInterval(() => void tick(), this.base.pollMs);
     this.timer.unref();
   }
 
   health(): DeviceHealth {
-    return { driver: 'sysfs-gpio', ok: this.lastError === undefined, ...(this.lastError ? { detail: this.lastError } : {}) };
+    return { driver: this.driver, ok: this.lastError === undefined, ...(this.lastError ? { detail: this.lastError } : {}) };
   }
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+}
+
+/** The sensor on a sysfs GPIO input (/sys/class/gpio). */
+export class SysfsFullSensor extends PolledFullSensor {
+  private readonly line: SysfsGpioLine;
+  private opened = false;
+
+  constructor(o: { root: string; pin: number; activeLow: boolean; pollMs: number; log?: Logger }) {
+    super('sysfs-gpio', o);
+    this.line = new SysfsGpioLine(o.root, o.pin, o.activeLow);
+  }
+
+  protected async read(): Promise<boolean> {
+    if (!this.opened) {
+      await this.line.open('in');
+      this.opened = true;
+    }
+    return this.line.get();
+  }
+}
+
+/** The sensor on a GPIO character-device input, read with gpioget (Debian package gpiod). */
+export class GpiodFullSensor extends PolledFullSensor {
+  constructor(private readonly g: { chip: string; pin: number; activeLow: boolean; pollMs: number; path?: string; log?: Logger }) {
+    super('gpiod', g);
+  }
+
+  protected async read(): Promise<boolean> {
+    const high = await gpiodGet({ chip: this.g.chip, ...(this.g.path !== undefined ? { path: this.g.path } : {}) }, this.g.pin);
+    return high !== this.g.activeLow;
   }
 }
 
@@ -84,6 +115,7 @@ export type FullSensorConfig = StationConfig['dropbox']['fullSensor'];
 export function createFullSensor(cfg: FullSensorConfig, log: Logger): FullSensor | null {
   if (cfg.driver === 'none') return null;
   if (cfg.driver === 'sim') return new SimFullSensor();
-  if (cfg.pin === undefined) throw new Error('dropbox.fullSensor.pin must name the GPIO input when the driver is "sysfs-gpio"');
+  if (cfg.pin === undefined) throw new Error(`dropbox.fullSensor.pin must name the GPIO input when the driver is "${cfg.driver}"`);
+  if (cfg.driver === 'gpiod') return new GpiodFullSensor({ chip: cfg.gpioChip, pin: cfg.pin, activeLow: cfg.activeLow, pollMs: cfg.pollMs, log });
   return new SysfsFullSensor({ root: cfg.gpioRoot, pin: cfg.pin, activeLow: cfg.activeLow, pollMs: cfg.pollMs, log });
 }
