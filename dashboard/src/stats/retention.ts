@@ -3,7 +3,7 @@
  * the copy, the dates, and the class, grade and kind the patron had when borrowing (for statistics
  * by class), and its patron becomes the 'anonymous' placeholder. Visits older than the limit are
  * anonymised the same way; event payloads lose their patron id; old idempotency records (which
- * carry card codes) are dropped.
+ * carry card codes, names and loans) are stripped to their outcome, and dropped much later (below).
  *
  * The rates do not move: they read `patron_activity` (per patron and day, counts only, no titles),
  * which the triggers filled when the loan and the visit were written and this job does not touch.
@@ -20,12 +20,42 @@ export function schoolYearOf(date: string): string {
   return m >= 8 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
 }
 
+/**
+ * Days a transaction id is kept for idempotency. A station's journal keeps a transaction until the
+ * server answers it, however long the station stays off (a kiosk unplugged over the summer holidays
+ * with an answer it never received), and replays it with the same id when it comes back: if the id
+ * were gone, the server would apply the transaction a second time. So past the privacy limit a row
+ * keeps only its id, device, type, time and outcome (the request's card code, patron id and items and
+ * the answer's names and loans go; item results stay, as an offline replay compares them), and the
+ * row itself is deleted only after max(retentionDays, IDEMPOTENCY_DAYS): two school years.
+ */
+export const IDEMPOTENCY_DAYS = 730;
+
 export interface RetentionResult {
   cutoff: string;
   loans: number;
   visits: number;
   events: number;
+  /** Idempotency records stripped to their outcome in this run. */
   transactions: number;
+  /** Idempotency records deleted (older than max(retentionDays, IDEMPOTENCY_DAYS)). */
+  transactionsDeleted: number;
+}
+
+/** What an idempotency record keeps past the privacy limit. No serverTime: a replay answered from it must not set a station's clock back. */
+function strippedTransaction(row: { id: string; device: string; type: string; at: string; response: string }): { request: string; response: string } {
+  let r: { status?: unknown; error?: unknown; data?: { items?: unknown } } = {};
+  try {
+    r = JSON.parse(row.response) as typeof r;
+  } catch {
+    /* an unreadable answer keeps nothing */
+  }
+  const items = row.type !== 'identify' && Array.isArray(r.data?.items) ? r.data.items : null;
+  const response =
+    r.status === 'error'
+      ? { id: row.id, status: 'error', error: r.error }
+      : { id: row.id, status: 'ok', data: items ? { items } : null };
+  return { request: JSON.stringify({ id: row.id, type: row.type, device: row.device, at: row.at, stripped: true }), response: JSON.stringify(response) };
 }
 
 /** Anonymises what is older than `retentionDays` before `now`; idempotent, one transaction. */
@@ -63,7 +93,16 @@ export function applyRetention(db: Db, cal: SchoolCalendar, now: Date, retention
          WHERE at < ? AND json_extract(payload, '$.patronId') IS NOT NULL AND json_extract(payload, '$.patronId') != '${ANONYMOUS}'`,
       )
       .run(cutoff).changes;
-    const transactions = db.prepare(`DELETE FROM transactions WHERE received_at < ?`).run(cutoff).changes;
-    return { cutoff, loans: loans.length, visits, events, transactions };
+    const idCutoff = new Date(now.getTime() - Math.max(retentionDays, IDEMPOTENCY_DAYS) * 86_400_000).toISOString();
+    const transactionsDeleted = db.prepare(`DELETE FROM transactions WHERE received_at < ?`).run(idCutoff).changes;
+    const old = db
+      .prepare(`SELECT id, device, type, at, response FROM transactions WHERE received_at < ? AND json_extract(request, '$.stripped') IS NULL`)
+      .all(cutoff) as { id: string; device: string; type: string; at: string; response: string }[];
+    const strip = db.prepare(`UPDATE transactions SET request = ?, response = ? WHERE id = ?`);
+    for (const row of old) {
+      const s = strippedTransaction(row);
+      strip.run(s.request, s.response, row.id);
+    }
+    return { cutoff, loans: loans.length, visits, events, transactions: old.length, transactionsDeleted };
   })();
 }
