@@ -145,6 +145,13 @@ export const serverConfigSchema = z.object({
     .default([])
     .describe('patron kinds who must type their PIN after the card at the kiosk (PINs are stored hashed)'),
   sessionSecret: z.string().min(16).default('change-me-please-0123456789').describe('signs dashboard session cookies'),
+  https: z
+    .union([
+      z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict(),
+      z.object({ selfSigned: z.literal(true), hosts: z.array(z.string().min(1)).default([]) }).strict(),
+    ])
+    .optional()
+    .describe('serve the dashboard over HTTPS: the school\'s PEM certificate and key, or {"selfSigned": true} to make one at the first start (hosts: names and addresses it is valid for besides localhost)'),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

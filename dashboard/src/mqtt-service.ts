@@ -166,6 +166,8 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     if (!r.success) return this.reject(topic, `invalid event: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (r.data.type !== topicType) return this.reject(topic, `event of type ${r.data.type} under .../event/${topicType}`);
     if (r.data.device !== device) return this.reject(topic, 'event for another device', true);
+    // A revoked station (or one never added) is no source of events, even behind a broker without our ACL.
+    if (!this.o.deviceRoles.has(device)) return this.reject(topic, `${device} is not an active station`, true);
     // Circulation events come only from the server, after it applied the transaction.
     if (r.data.type === 'checkout' || r.data.type === 'checkin' || r.data.type === 'renew') {
       return this.reject(topic, 'circulation events are published by the server only', true);

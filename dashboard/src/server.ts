@@ -21,6 +21,9 @@ import { bootstrapAccounts } from './accounts/bootstrap.ts';
 import { seedDemo } from './seed/seed-db.ts';
 import { OccupancyStore } from './occupancy/occupancy-store.ts';
 import { DropboxBins } from './dropbox/bins.ts';
+import { StationStore } from './stations/store.ts';
+import { loadTls } from './http/https.ts';
+import { MONITOR } from './broker/accounts.ts';
 
 export const VERSION = '0.1.0';
 
@@ -33,6 +36,7 @@ export interface RunningServer {
   httpPort: number;
   mqtt: MqttService;
   dashboard: DashboardHttp;
+  stations: StationStore;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,9 @@ export interface StartServerOptions {
 export async function startServer({ config, log, clock = () => new Date(), staticDir, announce = (t) => process.stdout.write(t) }: StartServerOptions): Promise<RunningServer> {
   const sc = config.server;
   if (!sc) throw new Error('this config has no "server" section');
+  // First, so a wrong certificate path stops the start before anything is opened.
+  const tls = sc.https ? loadTls(sc.https, config.dataDir) : undefined;
+  if (tls?.created) log.info({ certFile: tls.certFile }, 'self-signed HTTPS certificate made');
   const calendar = DEMO_CALENDAR;
   const db = openDatabase(join(config.dataDir, 'server', 'library.sqlite'), MIGRATIONS);
   const library = new Library(db, calendar.schoolYear.name);
@@ -56,6 +63,11 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     const seeded = seedDemo(db, { dataDir: config.dataDir, institution: config.school.institution, now: clock(), calendar, log: log.child({ component: 'seed' }) });
     if (seeded) log.info(seeded, 'demo school seeded');
   }
+
+  // Station logins: the config's devices seed the store once; the dashboard manages them after that.
+  const stations = new StationStore(db, clock);
+  const seededStations = stations.seed(sc.devices);
+  if (seededStations.length) log.info({ devices: seededStations }, 'station logins added from the config');
 
   let broker: EmbeddedBroker | null = null;
   let mqttUrl: string;
@@ -66,6 +78,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
       port: sc.broker.port,
       host: sc.broker.host,
       log: log.child({ component: 'broker' }),
+      stations,
     });
     mqttUrl = `mqtt://${sc.broker.host}:${broker.port}`;
   } else {
@@ -80,7 +93,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
   const occupancy = new OccupancyStore({ db, calendar, clock, log: log.child({ component: 'occupancy' }) });
   const stopDailyReset = occupancy.startDailyReset();
   // Drop box bins: their state from the broker, "emptied" from the dashboard back to the drop box.
-  const bins: DropboxBins = new DropboxBins({ db, clock, dropboxes: new Set(sc.devices.filter((d) => d.role === 'dropbox').map((d) => d.username)), sendCommand: (device, c): Promise<boolean> => mqtt.publishCommand(device, c) });
+  const bins: DropboxBins = new DropboxBins({ db, clock, dropboxes: stations.dropboxes, sendCommand: (device, c): Promise<boolean> => mqtt.publishCommand(device, c) });
   const mqtt: MqttService = new MqttService({
     bins,
     occupancy,
@@ -91,7 +104,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     version: VERSION,
     library,
     authority,
-    deviceRoles: new Map(sc.devices.map((d) => [d.username, d.role])),
+    deviceRoles: stations.roles,
     clock,
     log: log.child({ component: 'mqtt' }),
   });
@@ -118,12 +131,21 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     log: log.child({ component: 'http' }),
     occupancy,
     dropbox: bins,
+    stations: {
+      store: stations,
+      school: config.school,
+      brokerPort: broker?.port ?? (Number(new URL(mqttUrl).port) || 1883),
+      server: sc.mqtt,
+      monitor: config.mode === 'sim' ? MONITOR : undefined,
+      mosquittoDir: join(config.dataDir, 'server', 'mosquitto'),
+    },
+    tls,
   });
   mqtt.on('event', (e) => dashboard.pushEvent(e));
   mqtt.on('station', () => dashboard.pushStations());
   await mqtt.start();
   const httpPort = await dashboard.listen(sc.httpPort, sc.httpHost);
-  log.info({ httpPort, mqttUrl }, 'school server ready');
+  log.info({ httpPort, mqttUrl, https: !!tls }, 'school server ready');
 
   return {
     db,
@@ -133,6 +155,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     httpPort,
     mqtt,
     dashboard,
+    stations,
     async stop() {
       stopDailyReset();
       bins.close();

@@ -8,6 +8,7 @@
  */
 import express from 'express';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server as IoServer } from 'socket.io';
@@ -32,6 +33,7 @@ import { catalogueImportRoutes } from '../catalogue/routes.ts';
 import type { DropboxBins } from '../dropbox/bins.ts';
 import { dropboxRoutes } from '../dropbox/routes.ts';
 import { patronRoutes } from '../patrons/routes.ts';
+import { stationRoutes, type StationRoutesOptions } from '../stations/routes.ts';
 
 export { requireRole, accountOf } from './auth.ts';
 
@@ -53,6 +55,10 @@ export interface DashboardHttpOptions {
   occupancy?: OccupancyStore;
   /** Drop box bins: GET /api/dropbox/bins, POST /api/dropbox/:device/emptied when given. */
   dropbox?: DropboxBins;
+  /** Station logins (admin) and who made which transaction (librarian) when given (dashboard/src/stations/). */
+  stations?: Omit<StationRoutesOptions, 'db' | 'audit' | 'log'>;
+  /** Serve HTTPS with this PEM certificate and key (http/https.ts); session cookies are then Secure. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export class DashboardHttp {
@@ -67,7 +73,7 @@ export class DashboardHttp {
     const app = this.app;
     app.disable('x-powered-by');
     app.set('trust proxy', false);
-    this.http = createServer(app);
+    this.http = o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, app) : createServer(app);
     this.io = new IoServer(this.http, { serveClient: false });
     this.accounts = o.accounts ?? new AccountStore(o.db, o.clock);
     this.audit = new AuditLog(o.db, o.clock);
@@ -81,6 +87,14 @@ export class DashboardHttp {
       next();
     });
     app.use('/api', express.json({ limit: '1mb' }));
+    if (o.tls) {
+      // Over HTTPS every cookie is Secure: the browser never sends the session over plain HTTP.
+      app.use((_req, res, next) => {
+        const cookie = res.cookie.bind(res);
+        res.cookie = ((name: string, value: unknown, options: express.CookieOptions = {}) => cookie(name, value, { ...options, secure: true })) as typeof res.cookie;
+        next();
+      });
+    }
 
     // ---- public: the login page needs these ------------------------------------------------
     app.get('/api/meta', (_req, res) => {
@@ -117,6 +131,7 @@ export class DashboardHttp {
 
     app.use(catalogueImportRoutes({ db: o.db, io: this.io, log: o.log, clock: o.clock }, { read: requireRole('viewer'), write: requireRole('librarian') }));
     app.use(patronRoutes({ db: o.db, schoolYear: o.calendar.schoolYear.name, schoolName: o.schoolName, clock: o.clock, log: o.log }, { read: requireRole('viewer'), write: requireRole('librarian') }));
+    if (o.stations) app.use(stationRoutes({ ...o.stations, db: o.db, audit: this.audit, log: o.log }, { admin: requireRole('admin'), librarian: requireRole('librarian') }));
     // ---- end of feature routes --------------------------------------------------------------
     app.use('/api', (_req, res) => sendError(res, 404, 'NOT_FOUND', 'Không có địa chỉ này.', 'No such API route.'));
 
