@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,16 @@ const expected = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8
 /** The value a report figure carries (data-value), e.g. figure(page, 'read'). */
 async function figure(page: Page, id: string): Promise<number> {
   return Number(await page.locator(`[data-testid=import-report] [data-testid=report-${id}]`).getAttribute('data-value'));
+}
+
+/** axe-core's serious and critical violations inside one element of the page. */
+async function axeOn(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  return page.evaluate(async (sel) => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: string, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(sel, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  }, selector);
 }
 
 async function importThroughPage(page: Page, file: string): Promise<void> {
@@ -85,6 +96,9 @@ describe('school journey in Chromium', function () {
     // The runs list shows both imports, newest first.
     await waitUntil(async () => (await page.locator('[data-testid=import-run]').count()) >= 2, 10000, 'both runs listed');
     assert.match(await page.locator('[data-testid=import-run]').first().innerText(), /bad_records\.mrc/);
+    // The page (form, report with its problems, runs, export links) has no serious or critical axe violation.
+    assert.deepEqual(await axeOn(page, '[data-testid=catalogue-import]'), []);
+
     // The export buttons point at the catalogue's download.
     const href = await page.locator('[data-testid=export-marcxml]').getAttribute('href');
     const exp = await page.request.get(`http://127.0.0.1:${school.server.httpPort}${href}`);
