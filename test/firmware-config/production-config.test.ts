@@ -4,9 +4,13 @@
  * (every station's login is one the server lists).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseConfig } from '#core/config.ts';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, parseConfig, placeholderSecrets, refusePlaceholderSecrets } from '#core/config.ts';
 import { loadConfig } from '#core/node/load-config.ts';
+import { startServer } from '#server/server.ts';
+import { quietLog } from '#test/school.ts';
 
 const FILE = 'config/production.example.json';
 
@@ -49,6 +53,23 @@ describe('config/production.example.json', () => {
       assert.match(secret, /^CHANGE-ME/, 'a placeholder nobody can mistake for a real secret');
     }
     for (const st of config.stations) assert.equal(st.httpHost, '127.0.0.1');
+  });
+
+  it('the server refuses to start on the example’s CHANGE-ME secrets, naming each; with real ones it goes on', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'openshelf-placeholders-'));
+    try {
+      const cfg = parseConfig({ ...raw, dataDir });
+      await assert.rejects(
+        startServer({ config: cfg, log: quietLog }),
+        (e: Error) => e instanceof ConfigError && /CHANGE-ME/.test(e.message) && /server\.sessionSecret/.test(e.message) && /server\.devices\.0\.password/.test(e.message),
+      );
+      assert.equal(existsSync(join(dataDir, 'server')), false, 'refused before touching the data folder');
+      const real = JSON.parse(JSON.stringify(raw).replace(/CHANGE-ME/g, 'own-secret-7f3a')) as Record<string, unknown>;
+      assert.deepEqual(placeholderSecrets(parseConfig(real)), []);
+      assert.doesNotThrow(() => refusePlaceholderSecrets(parseConfig(real)));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('production still refuses the built-in default secrets', () => {
