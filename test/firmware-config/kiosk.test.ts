@@ -85,6 +85,8 @@ describe('firmware-config/kiosk', function () {
         '--overscroll-history-navigation=0',
         '--disable-pinch',
         '--check-for-update-interval=31536000',
+        // The kiosk's Web Audio beeps play before any touch (docs/operations.md).
+        '--autoplay-policy=no-user-gesture-required',
       ]) {
         assert.ok(browser.args.includes(flag), `${flag} in ${browser.args.join(' ')}`);
       }
