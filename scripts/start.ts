@@ -73,7 +73,7 @@ if (!stopping) {
     '',
     'OpenShelf đang chạy / is running (mô phỏng / simulation)',
     server ? `  Bảng điều khiển / Dashboard   http://localhost:${server.httpPort}` : '',
-    ...config.stations.map((s) => (s.role === 'dropbox' ? `  Drop box ${s.device.padEnd(19)} http://localhost:${s.httpPort}` : `  Kiosk ${s.device.padEnd(22)} http://localhost:${s.httpPort}`)),
+    ...config.stations.map((s) => (s.role === 'dropbox' ? `  Drop box ${s.device.padEnd(19)} http://localhost:${s.httpPort}` : s.role === 'desk' ? `  Desk ${s.device.padEnd(23)} http://localhost:${s.httpPort} (its scanner; the dashboard's Desk page shows it)` : `  Kiosk ${s.device.padEnd(22)} http://localhost:${s.httpPort}`)),
     counters.length ? `  Bộ đếm cửa / Door counter     ${counters.join(', ')} (mô phỏng / simulated, 60x)` : '',
     server?.broker.embedded ? `  MQTT broker                   mqtt://localhost:${server.broker.port}  (monitor / monitor, read-only)` : '',
     config.mode === 'sim' ? `  Đăng nhập / Logins            ${DEMO_STAFF.map((s) => `${s.username} / ${s.password}`).join(', ')}` : '',

@@ -22,7 +22,7 @@ export interface MqttServiceOptions {
   library: Library;
   authority: CirculationAuthority;
   /** Each device's role from the config: only stations may ask for circulation. */
-  deviceRoles: ReadonlyMap<string, 'kiosk' | 'dropbox' | 'counter'>;
+  deviceRoles: ReadonlyMap<string, 'kiosk' | 'dropbox' | 'desk' | 'counter'>;
   clock: () => Date;
   log: Logger;
   /** Stores door counter readings (dashboard/src/occupancy/); without it they are validated and dropped. */
@@ -127,7 +127,7 @@ export class MqttService extends EventEmitter<MqttServiceEvents> {
     // nor make the server publish outside the station's own reply topic.
     if (req.device !== device) return this.reject(topic, `device ${req.device} published under ${device}`, true);
     const role = this.o.deviceRoles.get(device);
-    if (role !== 'kiosk' && role !== 'dropbox') return this.reject(topic, `${device} (${role ?? 'unknown'}) may not make circulation requests`, true);
+    if (role !== 'kiosk' && role !== 'dropbox' && role !== 'desk') return this.reject(topic, `${device} (${role ?? 'unknown'}) may not make circulation requests`, true);
     if (req.replyTo !== topics.reply(this.o.school, device)) return this.reject(topic, `replyTo ${req.replyTo} is not ${device}'s reply topic`, true);
     let outcome;
     try {

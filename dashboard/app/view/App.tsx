@@ -19,6 +19,7 @@ import { Settings } from './Settings.tsx';
 import { Accounts, ROLE_TEXT } from './Accounts.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { Patrons } from './Patrons.tsx';
+import { Desk } from './Desk.tsx';
 import { StationAdmin } from './StationAdmin.tsx';
 
 type Role = 'viewer' | 'librarian' | 'admin';
@@ -36,6 +37,7 @@ interface PageCtx {
  * an id for the URL hash, a bilingual label, the weakest role that sees it, and what it renders.
  */
 const PAGES: { id: string; label: Bilingual; role: Role; render(c: PageCtx): preact.ComponentChild }[] = [
+  { id: 'desk', label: { vi: 'Quầy mượn trả', en: 'Desk' }, role: 'librarian', render: () => <Desk /> },
   { id: 'catalogue', label: { vi: 'Tra cứu sách', en: 'Catalogue' }, role: 'viewer', render: (c) => <Catalogue canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'catalogue-import', label: { vi: 'Nhập/xuất MARC', en: 'MARC import' }, role: 'librarian', render: (c) => <CatalogueImport store={c.store} canImport /> },
   { id: 'patrons', label: { vi: 'Bạn đọc', en: 'Patrons' }, role: 'viewer', render: (c) => <Patrons canEdit={atLeast(c.role, 'librarian')} /> },
