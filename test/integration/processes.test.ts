@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,20 @@ describe('npm start supervisor', function () {
     return { child, out: () => out };
   }
 
+  function openLoans(): number {
+    const path = join(dir, 'data', 'server', 'library.sqlite');
+    if (!existsSync(path)) return 0;
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db
+        .prepare(`SELECT COUNT(*) AS n FROM loans l JOIN copies c ON c.id = l.copy_id WHERE c.barcode = '30001000000101' AND l.returned_at IS NULL`)
+        .get() as { n: number };
+      return row.n;
+    } finally {
+      db.close();
+    }
+  }
+
   it('runs both parts, restarts a dead one, stops cleanly on Ctrl-C, and reuses the data', async () => {
     const first = start();
     await waitUntil(() => first.out().includes('Ctrl-C'), 60000, 'the ready banner');
@@ -101,6 +115,9 @@ describe('npm start supervisor', function () {
     await waitUntil(async () => (await json(`http://127.0.0.1:${ports.kiosk}/api/health`))?.online === true, 20000, 'the new station online');
     assert.equal((await post('card', '20001000000012')).status, 200);
     assert.equal((await post('scanner', '30001000000101')).status, 200);
+    // The scan is queued when the POST answers; wait for the loan itself at the server (not just an
+    // empty journal, which it also is before the session has taken the scan on a loaded machine).
+    await waitUntil(() => openLoans() === 1, 20000, 'the loan at the server');
     await waitUntil(async () => (await json(`http://127.0.0.1:${ports.kiosk}/api/health`))?.pending === 0, 10000, 'the loan to be answered');
 
     const pids = [server.pid as number, (await json(`http://127.0.0.1:${ports.kiosk}/api/health`))!.pid as number];
