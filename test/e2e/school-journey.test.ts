@@ -3,7 +3,8 @@
  * kiosk with simulated devices): the librarian logs in, imports MARC files through the import page
  * and reads the report (read / imported / updated / rejected, rejected records with their position
  * and reason), searches "dat rung" and finds "Đất rừng phương Nam", sees a class's rates move after
- * a checkout at the kiosk, and cancels a large import part way without leaving a half record.
+ * a checkout at the kiosk, and cancels a large import part way (from a second tab following it)
+ * without leaving a half record.
  * The expected counts come from test/fixtures/marc/expected.json (the files' own documentation).
  */
 import assert from 'node:assert/strict';
@@ -50,11 +51,11 @@ describe('school journey in Chromium', function () {
   before(async function () {
     const browser = await sharedChromium(this);
     school = await startSchool(await testConfig(), ['kiosk-1']);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     tmp = mkdtempSync(join(tmpdir(), 'openshelf-journey-'));
   });
   after(async () => {
-    await page?.close();
+    await page?.context().close();
     await school?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -150,12 +151,23 @@ describe('school journey in Chromium', function () {
     const count = (sql: string) => (school.server.db.prepare(sql).get() as { n: number }).n;
     const recordsBefore = count('SELECT COUNT(*) AS n FROM records');
 
-    await page.locator('[data-testid=tab-catalogue-import]').click();
-    await importThroughPage(page, big);
-    const progress = page.locator('[data-testid=import-progress]');
-    await progress.waitFor({ timeout: 60000 });
-    await waitUntil(async () => Number(await progress.getAttribute('data-total')) === records.length, 30000, 'the progress bar to know the total');
-    await page.click('[data-testid=import-cancel]');
+    // A second tab of the same librarian, open on the import page, follows the run and cancels it.
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`http://127.0.0.1:${school.server.httpPort}/#catalogue-import`);
+      await other.locator('[data-testid=catalogue-import]').waitFor();
+      await page.locator('[data-testid=tab-catalogue-import]').click();
+      await importThroughPage(page, big);
+      const progress = page.locator('[data-testid=import-progress]');
+      await progress.waitFor({ timeout: 60000 });
+      await waitUntil(async () => Number(await progress.getAttribute('data-total')) === records.length, 30000, 'the progress bar to know the total');
+      const runId = await progress.getAttribute('data-run');
+      const follower = other.locator(`[data-testid=import-progress][data-run="${runId}"]`);
+      await follower.waitFor({ timeout: 30000 });
+      await other.click('[data-testid=import-cancel]');
+    } finally {
+      await other.close();
+    }
     const report = page.locator('[data-testid=import-report][data-status=cancelled]');
     await report.waitFor({ timeout: 60000 });
     assert.match(await report.innerText(), /Đã dừng/);

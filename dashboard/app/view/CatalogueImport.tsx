@@ -7,7 +7,7 @@
  * Vietnamese first. Below: the past runs, and the whole catalogue as a download in ISO 2709 or MARCXML.
  * Talks to dashboard/src/catalogue/routes.ts; the page's fetch already carries the CSRF token.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { CatalogueImportEvent, CatalogueImportProblem } from '../../../core/protocol/dashboard-events.ts';
 import type { Reason } from '../../../core/protocol/messages.ts';
 import { formatTime, reasonText, type Bilingual } from '../i18n.ts';
@@ -198,20 +198,22 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<Reason | null>(null);
   const [runs, setRuns] = useState<Run[]>([]);
-  const input = useRef<HTMLInputElement>(null);
 
   const loadRuns = () =>
     call<Run[]>('/api/catalogue/imports?limit=20')
       .then(setRuns)
       .catch(() => undefined);
-  useEffect(() => {
-    void loadRuns();
-  }, []);
 
+  // Before this page starts one, it follows an import running elsewhere (another tab, another librarian).
+  const imports = store.imports.value;
+  const elsewhere = Object.values(imports)
+    .filter((e) => e.status === 'running')
+    .sort((a, b) => b.runId - a.runId)[0];
+  const shownId = runId ?? elsewhere?.runId ?? null;
   // The live event for this run wins; the poll fills in when the socket missed the end.
-  const live = runId === null ? undefined : store.imports.value[runId];
+  const live = shownId === null ? undefined : imports[shownId];
   const current: CatalogueImportEvent | null = live && live.status !== 'running' ? live : polled && polled.status !== 'running' ? polled : (live ?? polled);
-  const running = runId !== null && (current === null || current.status === 'running');
+  const running = shownId !== null && (current === null || current.status === 'running');
 
   useEffect(() => {
     if (!running || runId === null) return;
@@ -224,12 +226,12 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
   }, [running, runId]);
 
   const finished = current !== null && current.status !== 'running';
+  // Any run that ends (this one or another librarian's) refreshes the list of past runs.
+  const ended = Object.values(imports).filter((e) => e.status !== 'running').length;
   useEffect(() => {
-    if (finished) {
-      setCancelling(false);
-      void loadRuns();
-    }
-  }, [finished, runId]);
+    if (finished) setCancelling(false);
+    void loadRuns();
+  }, [finished, shownId, ended]);
 
   const upload = async () => {
     setError(null);
@@ -256,11 +258,11 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
   };
 
   const cancel = async () => {
-    if (runId === null) return;
+    if (shownId === null) return;
     setError(null);
     setCancelling(true);
     try {
-      await call(`/api/catalogue/import/${runId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await call(`/api/catalogue/import/${shownId}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     } catch (e) {
       setCancelling(false);
       // NOT_RUNNING: it finished meanwhile; the report arrives by itself.
@@ -290,7 +292,6 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
             <label>
               <Bi text={tx.file} />
               <input
-                ref={input}
                 type="file"
                 accept=".mrc,.marc,.dat,.iso,.xml,application/marc,application/marcxml+xml,text/xml"
                 data-testid="import-file"
@@ -310,7 +311,7 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
         </p>
       )}
       {running && (
-        <div class="import-progress" role="status" data-testid="import-progress" data-run={runId} data-done={current?.done ?? 0} data-total={current?.total ?? 0}>
+        <div class="import-progress" role="status" data-testid="import-progress" data-run={shownId} data-done={current?.done ?? 0} data-total={current?.total ?? 0}>
           <progress max={current?.total || 1} value={current?.done ?? 0} aria-label={`${tx.progress(current?.done ?? 0, current?.total ?? 0).vi} / ${tx.progress(current?.done ?? 0, current?.total ?? 0).en}`} />
           <span>
             <Bi text={tx.progress(current?.done ?? 0, current?.total ?? 0)} /> ({pct} %)
