@@ -86,6 +86,9 @@ const tx = {
   network: { code: 'NETWORK', message_vi: 'Không kết nối được máy chủ. Hãy thử lại.', message_en: 'Cannot reach the server. Please try again.' } satisfies Reason,
 };
 
+/** An export link drawn as a button (the two-line label inside its border). */
+const LINK_BUTTON = { display: 'inline-block', textDecoration: 'none', margin: '0 0.5rem 0.5rem 0' };
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -283,13 +286,14 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
           </p>
           <form
             class="import-form"
+            style={{ display: 'flex', flexWrap: 'wrap', gap: '0.75rem', alignItems: 'center', margin: '0.75rem 0' }}
             data-testid="import-form"
             onSubmit={(e) => {
               e.preventDefault();
               void upload();
             }}
           >
-            <label>
+            <label style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem', alignItems: 'center' }}>
               <Bi text={tx.file} />
               <input
                 type="file"
@@ -327,13 +331,13 @@ export function CatalogueImport({ store, canImport }: { store: DashboardStore; c
         <Bi text={tx.export} />
       </h3>
       <p class="export-links">
-        <a class="btn" href="/api/catalogue/export?format=iso2709" download data-testid="export-iso2709">
+        <a class="btn" href="/api/catalogue/export?format=iso2709" download style={LINK_BUTTON} data-testid="export-iso2709">
           <Bi text={tx.exportIso} />
         </a>{' '}
-        <a class="btn" href="/api/catalogue/export?format=marcxml" download data-testid="export-marcxml">
+        <a class="btn" href="/api/catalogue/export?format=marcxml" download style={LINK_BUTTON} data-testid="export-marcxml">
           <Bi text={tx.exportXml} />
         </a>{' '}
-        <a class="btn link" href="/api/catalogue/export?format=iso2709&encoding=marc8" download data-testid="export-marc8">
+        <a class="btn link" href="/api/catalogue/export?format=iso2709&encoding=marc8" download style={LINK_BUTTON} data-testid="export-marc8">
           <Bi text={tx.exportMarc8} />
         </a>
       </p>
