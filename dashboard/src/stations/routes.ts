@@ -11,7 +11,8 @@ import type { Config } from '#core/config.ts';
 import type { Db } from '#core/node/sqlite.ts';
 import { accountOf, sendError } from '../http/auth.ts';
 import type { AuditLog } from '../accounts/audit.ts';
-import { encodeQr, qrSvg, QrError } from '../patrons/qr.ts';
+import { qrSvg, QrError } from '../patrons/qr.ts';
+import { encodeLargeQr } from './qr-config.ts';
 import { StationError, STATION_ROLES, type StationStore } from './store.ts';
 import { stationHandout } from './station-config.ts';
 import { mosquittoFiles, writeSecretFile } from './mosquitto-files.ts';
@@ -59,10 +60,10 @@ export function stationRoutes(o: StationRoutesOptions, guard: { admin: RequestHa
     const text = JSON.stringify(h.config ?? h.broker);
     let qr: string | null = null;
     try {
-      qr = qrSvg(encodeQr(text, { ecLevel: 'L' }), { size: 256, title: device });
+      qr = qrSvg(encodeLargeQr(text, { ecLevel: 'L' }), { size: 320, title: device });
     } catch (err) {
       if (!(err instanceof QrError)) throw err;
-      // The QR encoder holds short payloads only; the file download always works.
+      // Beyond a version 25 symbol (over ~1 kB): the file download always works.
     }
     return { ...h, qrSvg: qr };
   };
