@@ -44,6 +44,8 @@ export class DeskLink {
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 4000,
+      // A desk that dies without saying goodbye leaves a closed view, not a patron "at the desk".
+      will: { topic: topics.deskState(school, device), payload: Buffer.from(JSON.stringify(this.closedView())), qos: 1, retain: true },
     });
     this.client = client;
     client.on('connect', () => {
@@ -103,6 +105,10 @@ export class DeskLink {
     this.client?.publish(topics.deskReply(this.o.school, this.o.device), JSON.stringify(r), { qos: 1 });
   }
 
+  private closedView(): DeskView {
+    return { ...this.o.session.view, open: false, online: false, patron: null, loans: [], remaining: 0, blocked: null, results: [], forClass: null, notice: null, busy: false, at: new Date().toISOString() };
+  }
+
   /** Leaves a closed view behind (retained), so the dashboard does not show a stale patron. */
   async stop(): Promise<void> {
     this.o.session.off('view', this.onView);
@@ -110,8 +116,7 @@ export class DeskLink {
     this.client = null;
     if (!c) return;
     if (c.connected) {
-      const closed: DeskView = { ...this.o.session.view, open: false, online: false, patron: null, loans: [], results: [], forClass: null, notice: null, busy: false, at: new Date().toISOString() };
-      await c.publishAsync(topics.deskState(this.o.school, this.o.device), JSON.stringify(closed), { qos: 1, retain: true }).catch(() => undefined);
+      await c.publishAsync(topics.deskState(this.o.school, this.o.device), JSON.stringify(this.closedView()), { qos: 1, retain: true }).catch(() => undefined);
     }
     await c.endAsync(true);
   }
