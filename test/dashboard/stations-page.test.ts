@@ -47,6 +47,7 @@ describe('stations page (Chromium)', function () {
     await handout.waitFor();
     const password = /trạm kiosk-9: (\S+)/.exec(await handout.innerText())?.[1];
     assert.ok(password && password.length >= 20, 'the password is shown');
+    await handout.locator('[data-testid=station-qr] svg').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-config]')]);
     assert.equal(download.suggestedFilename(), 'kiosk-9.json');
     const cfg = parseConfig(JSON.parse(readFileSync((await download.path())!, 'utf8')), 'downloaded');

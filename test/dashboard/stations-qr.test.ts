@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { encodeQr, reedSolomon } from '#server/patrons/qr.ts';
 import { alignmentCentres, dataCodewords, dataPositions, encodeLargeQr, totalCodewords, versionBits } from '#server/stations/qr-config.ts';
-import { stationHandout } from '#server/stations/station-config.ts';
+import { handoutQrText, stationHandout } from '#server/stations/station-config.ts';
 
 const MASKS: ((r: number, c: number) => boolean)[] = [
   (r, c) => (r + c) % 2 === 0,
@@ -54,14 +54,17 @@ describe('config QR encoder (versions 1–25)', () => {
   });
 
   it('reads back a station config file byte for byte, with consistent EC in every block', () => {
-    const { config } = stationHandout({
+    const handout = stationHandout({
       school: { id: 'thcs-nguyendu', name: 'Trường THCS Nguyễn Du', isil: 'VN-THCS01', institution: '0001' },
       device: 'kiosk-12',
       role: 'kiosk',
       password: 'abcdefghjkmnpqrstuvwxyzAB',
       mqttUrl: 'mqtts://thuvien.local:8883',
     });
-    for (const text of [JSON.stringify(config), 'z'.repeat(150), 'đ'.repeat(250)]) {
+    const qrText = handoutQrText(handout);
+    assert.match(qrText, /^[\x20-\x7e]+$/, 'ASCII only: no scanner misreads the charset');
+    assert.deepEqual(JSON.parse(qrText), handout.config, 'the same config, Vietnamese name included');
+    for (const text of [qrText, 'z'.repeat(150), 'đ'.repeat(250)]) {
       const bytes = new TextEncoder().encode(text);
       const q = encodeLargeQr(text, { ecLevel: 'L' });
       assert.ok(q.version >= 7, 'large enough to need version information');

@@ -14,7 +14,7 @@ import type { AuditLog } from '../accounts/audit.ts';
 import { qrSvg, QrError } from '../patrons/qr.ts';
 import { encodeLargeQr } from './qr-config.ts';
 import { StationError, STATION_ROLES, type StationStore } from './store.ts';
-import { stationHandout } from './station-config.ts';
+import { handoutQrText, stationHandout } from './station-config.ts';
 import { mosquittoFiles, writeSecretFile } from './mosquitto-files.ts';
 
 export interface StationRoutesOptions {
@@ -57,7 +57,7 @@ export function stationRoutes(o: StationRoutesOptions, guard: { admin: RequestHa
 
   const handout = (device: string, role: string, password: string, mqttUrl: string) => {
     const h = stationHandout({ school: o.school, device, role, password, mqttUrl });
-    const text = JSON.stringify(h.config ?? h.broker);
+    const text = handoutQrText(h);
     let qr: string | null = null;
     try {
       qr = qrSvg(encodeLargeQr(text, { ecLevel: 'L' }), { size: 320, title: device });

@@ -26,3 +26,11 @@ export function stationHandout(o: { school: Config['school']; device: string; ro
   parseConfig(config, `config for ${o.device}`);
   return { config, broker };
 }
+
+/**
+ * What the handout's QR holds: the config file (or a counter's login) as ASCII-only JSON (\uXXXX
+ * escapes, the same JSON): scanners guess the charset of QR bytes, often as Shift JIS.
+ */
+export function handoutQrText(h: StationHandout): string {
+  return JSON.stringify(h.config ?? h.broker).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
