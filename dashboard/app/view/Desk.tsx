@@ -228,29 +228,46 @@ export function DeskPanel({ device, view, onView }: { device: string; view: Desk
               <Bi text={text.noScans} />
             </p>
           ) : (
-            <ul class="feed" data-testid="desk-results">
-              {v.results.map((r, i) => (
-                <li key={`${r.at}-${r.barcode}-${i}`} class="event" data-testid="desk-result" data-barcode={r.barcode} data-action={r.action} data-ok={String(r.ok)}>
-                  <span class="muted small">{formatTime(r.at)}</span> <Bi text={ACTION[r.action]} /> <code>{r.barcode}</code> {r.title ?? ''}{' '}
-                  {r.ok ? (
-                    <span class="badge ok">{r.dueDate ? `${text.due.vi} ${formatDate(r.dueDate)}` : '✓'}</span>
-                  ) : (
-                    <span class="badge bad">
-                      <Bi text={r.reason ? reasonText(r.reason) : text.failed} />
-                    </span>
-                  )}
-                  {r.offline && <span class="muted small"> ({text.offlineMark.vi} / {text.offlineMark.en})</span>}
-                  {r.ok && r.action === 'checkin' && (
-                    <>
-                      {' '}
-                      <button type="button" class="btn link" data-testid="desk-damaged" disabled={busy} onClick={() => void mark(r.barcode, 'damaged')}>
-                        <Bi text={text.damaged} />
-                      </button>
-                    </>
-                  )}
-                </li>
-              ))}
-            </ul>
+            <div class="table-wrap">
+              <table data-testid="desk-results">
+                <tbody>
+                  {v.results.map((r, i) => (
+                    <tr key={`${r.at}-${r.barcode}-${i}`} data-testid="desk-result" data-barcode={r.barcode} data-action={r.action} data-ok={String(r.ok)}>
+                      <td class="muted small">{formatTime(r.at)}</td>
+                      <td>
+                        <Bi text={ACTION[r.action]} />
+                      </td>
+                      <td>
+                        <code>{r.barcode}</code>
+                      </td>
+                      <td>{r.title ?? ''}</td>
+                      <td>
+                        {r.ok ? (
+                          <span class="badge ok">{r.dueDate ? `${text.due.vi} / ${text.due.en}: ${formatDate(r.dueDate)}` : '✓'}</span>
+                        ) : (
+                          <span class="badge bad">
+                            <Bi text={r.reason ? reasonText(r.reason) : text.failed} />
+                          </span>
+                        )}
+                        {r.offline && (
+                          <span class="muted small">
+                            {' '}
+                            ({text.offlineMark.vi} / {text.offlineMark.en})
+                          </span>
+                        )}
+                      </td>
+                      <td class="actions">
+                        {r.ok && r.action === 'checkin' && (
+                          <button type="button" class="btn link" data-testid="desk-damaged" disabled={busy} onClick={() => void mark(r.barcode, 'damaged')}>
+                            <Bi text={text.damaged} />
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </>
       )}
