@@ -64,6 +64,9 @@ export async function startEmbeddedBroker(opts: {
           if (!set) sessions.set(st.device, (set = new Set()));
           set.add(client);
           done(null, true);
+        }, (err: unknown) => {
+          log.error({ err, username }, 'station login check failed');
+          done(new AuthError('login check failed') as Error & { returnCode: 4 }, false);
         });
         return;
       }
