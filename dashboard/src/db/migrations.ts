@@ -384,5 +384,7 @@ export const MIGRATIONS: string[] = [
     revoked_at TEXT
   );
   CREATE INDEX IF NOT EXISTS transactions_device_at ON transactions(device, at);
+  -- The loans a transaction made (the transactions view counts them per row).
+  CREATE INDEX IF NOT EXISTS loans_tx ON loans(tx_id);
   `,
 ];
