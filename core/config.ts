@@ -66,9 +66,10 @@ const gpioPin = z.number().int().min(0).max(1023);
 const dropboxSignal = z
   .object({
     driver: z
-      .enum(['sim', 'sysfs-gpio', 'none'])
+      .enum(['sim', 'gpiod', 'sysfs-gpio', 'none'])
       .default('sim')
-      .describe('sim: records what it signalled (shown on the drop box page); sysfs-gpio: LEDs and buzzer on GPIO lines through /sys/class/gpio; none: no lights'),
+      .describe('sim: records what it signalled (shown on the drop box page); gpiod: LEDs and buzzer on GPIO lines through the character device (gpioset, Debian package gpiod); sysfs-gpio: the same through the deprecated /sys/class/gpio; none: no lights'),
+    gpioChip: z.string().min(1).default('gpiochip0').describe('GPIO chip name or number (gpiod)'),
     gpioRoot: z.string().default('/sys/class/gpio').describe('sysfs GPIO folder (sysfs-gpio)'),
     okPin: gpioPin.optional().describe('GPIO line of the green "returned" LED'),
     problemPin: gpioPin.optional().describe('GPIO line of the red "problem" LED'),
@@ -76,18 +77,19 @@ const dropboxSignal = z
     activeLow: z.boolean().default(false).describe('the outputs light when the line is low'),
     pulseMs: z.number().int().min(50).max(10000).default(800).describe('how long one signal lasts'),
   })
-  .default({ driver: 'sim', gpioRoot: '/sys/class/gpio', activeLow: false, pulseMs: 800 });
+  .default({ driver: 'sim', gpioChip: 'gpiochip0', gpioRoot: '/sys/class/gpio', activeLow: false, pulseMs: 800 });
 
 /** An optional "bin full" switch or light barrier at the top of the bin. */
 const dropboxFullSensor = z
   .object({
-    driver: z.enum(['none', 'sim', 'sysfs-gpio']).default('none').describe('none: no sensor (the count alone warns); sim: set through /api/sim/bin-full; sysfs-gpio: an input line'),
+    driver: z.enum(['none', 'sim', 'gpiod', 'sysfs-gpio']).default('none').describe('none: no sensor (the count alone warns); sim: set through /api/sim/bin-full; gpiod: an input line read with gpioget; sysfs-gpio: an input line through /sys/class/gpio'),
+    gpioChip: z.string().min(1).default('gpiochip0').describe('GPIO chip name or number (gpiod)'),
     gpioRoot: z.string().default('/sys/class/gpio'),
-    pin: gpioPin.optional().describe('GPIO input line of the sensor (sysfs-gpio)'),
+    pin: gpioPin.optional().describe('GPIO input line of the sensor (gpiod, sysfs-gpio)'),
     activeLow: z.boolean().default(false).describe('the sensor reads 0 when the bin is full'),
     pollMs: z.number().int().min(100).max(60000).default(1000).describe('how often the sensor is read'),
   })
-  .default({ driver: 'none', gpioRoot: '/sys/class/gpio', activeLow: false, pollMs: 1000 });
+  .default({ driver: 'none', gpioChip: 'gpiochip0', gpioRoot: '/sys/class/gpio', activeLow: false, pollMs: 1000 });
 
 /** Options of a station in role "dropbox" (ignored by kiosks). */
 const dropboxOptions = z
@@ -105,7 +107,7 @@ const dropboxOptions = z
 
 export const stationConfigSchema = z.object({
   device: segment.describe('this station\'s device id, also its MQTT username'),
-  role: z.enum(['kiosk', 'dropbox']).default('kiosk'),
+  role: z.enum(['kiosk', 'dropbox', 'desk']).default('kiosk').describe('kiosk: self-service; dropbox: return drop box; desk: the librarian\'s desk scanner, driven from the dashboard'),
   password: z.string().min(1).describe('MQTT password for this station'),
   httpPort: port.default(8080).describe('kiosk page and its socket.io; 0 picks a free port'),
   httpHost: z.string().default('127.0.0.1').describe('address the kiosk page listens on'),
@@ -133,7 +135,7 @@ export const serverConfigSchema = z.object({
     .default({ embedded: true, port: 1883, host: '127.0.0.1' }),
   mqtt: credential.default({ username: 'server', password: 'server-secret' }).describe('the server\'s own MQTT login'),
   devices: z
-    .array(z.object({ username: segment, password: z.string().min(1), role: z.enum(['kiosk', 'dropbox', 'counter']) }))
+    .array(z.object({ username: segment, password: z.string().min(1), role: z.enum(['kiosk', 'dropbox', 'desk', 'counter']) }))
     .default([])
     .describe('every station and device allowed on the broker'),
   staff: z
@@ -173,6 +175,34 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** The marker of the example configs' placeholder secrets (config/production.example.json). */
+export const PLACEHOLDER_SECRET = /CHANGE-ME/i;
+
+/** Where the config still holds a placeholder ("CHANGE-ME..."), as paths like server.devices.0.password. */
+export function placeholderSecrets(cfg: Config): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (typeof v === 'string') {
+      if (PLACEHOLDER_SECRET.test(v)) out.push(path);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(cfg, '');
+  return out;
+}
+
+/** In production, throws a ConfigError naming every placeholder secret left from the example config. */
+export function refusePlaceholderSecrets(cfg: Config, source = 'config'): void {
+  if (cfg.mode !== 'production') return;
+  const left = placeholderSecrets(cfg);
+  if (left.length === 0) return;
+  throw new ConfigError(
+    `${source}: còn giá trị mẫu CHANGE-ME, hãy đặt mật khẩu/bí mật riêng cho từng mục / ` +
+      `these values are still the example's CHANGE-ME placeholders; set each to a secret of your own before running in production:\n` +
+      left.map((p) => `  - ${p}`).join('\n'),
+  );
 }
 
 /** Validates a parsed config; throws ConfigError listing each field to change. */

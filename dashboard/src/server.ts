@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '#core/config.ts';
+import { refusePlaceholderSecrets, type Config } from '#core/config.ts';
 import { DEFAULT_POLICY } from '#core/policy.ts';
 import { DEMO_CALENDAR } from '#core/demo-calendar.ts';
 import { openDatabase, type Db } from '#core/node/sqlite.ts';
@@ -21,6 +21,8 @@ import { bootstrapAccounts } from './accounts/bootstrap.ts';
 import { seedDemo } from './seed/seed-db.ts';
 import { OccupancyStore } from './occupancy/occupancy-store.ts';
 import { DropboxBins } from './dropbox/bins.ts';
+import { DeskRelay } from './desk/relay.ts';
+import { attachDeskLive, deskRoutes } from './desk/routes.ts';
 import { StationStore } from './stations/store.ts';
 import { loadTls } from './http/https.ts';
 import { MONITOR } from './broker/accounts.ts';
@@ -36,6 +38,8 @@ export interface RunningServer {
   httpPort: number;
   mqtt: MqttService;
   dashboard: DashboardHttp;
+  /** Desk stations' live sessions and the commands to them (dashboard/src/desk/). */
+  desk: DeskRelay;
   stations: StationStore;
   stop(): Promise<void>;
 }
@@ -53,6 +57,8 @@ export interface StartServerOptions {
 export async function startServer({ config, log, clock = () => new Date(), staticDir, announce = (t) => process.stdout.write(t) }: StartServerOptions): Promise<RunningServer> {
   const sc = config.server;
   if (!sc) throw new Error('this config has no "server" section');
+  // The example config's CHANGE-ME secrets would let anyone who read it log in: refuse to start.
+  refusePlaceholderSecrets(config);
   // First, so a wrong certificate path stops the start before anything is opened.
   const tls = sc.https ? loadTls(sc.https, config.dataDir) : undefined;
   if (tls?.created) log.info({ certFile: tls.certFile }, 'self-signed HTTPS certificate made');
@@ -109,6 +115,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     log: log.child({ component: 'mqtt' }),
   });
   const accounts = new AccountStore(db, clock);
+  const desk = new DeskRelay({ url: mqttUrl, username: sc.mqtt.username, password: sc.mqtt.password, school: config.school.id, desks: () => [...stations.roles].flatMap(([device, role]) => (role === 'desk' ? [device] : [])), db, clock, log: log.child({ component: 'desk' }) });
   const boot = bootstrapAccounts(accounts, { mode: config.mode, demo: DEMO_STAFF, staff: sc.staff });
   if (boot.created.length) log.info({ created: boot.created }, 'dashboard accounts created');
   if (boot.firstAdmin) {
@@ -131,6 +138,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     log: log.child({ component: 'http' }),
     occupancy,
     dropbox: bins,
+    desk: deskRoutes({ relay: desk, db, library, clock }),
     stations: {
       store: stations,
       school: config.school,
@@ -141,9 +149,11 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     },
     tls,
   });
+  const stopDeskLive = attachDeskLive(dashboard.io as never, accounts, desk);
   mqtt.on('event', (e) => dashboard.pushEvent(e));
   mqtt.on('station', () => dashboard.pushStations());
   await mqtt.start();
+  await desk.start();
   const httpPort = await dashboard.listen(sc.httpPort, sc.httpHost);
   log.info({ httpPort, mqttUrl, https: !!tls }, 'school server ready');
 
@@ -155,9 +165,12 @@ export async function startServer({ config, log, clock = () => new Date(), stati
     httpPort,
     mqtt,
     dashboard,
+    desk,
     stations,
     async stop() {
       stopDailyReset();
+      stopDeskLive();
+      await desk.stop();
       bins.close();
       await dashboard.close();
       await mqtt.stop();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfig } from '#core/config.ts';
+import { ConfigError, parseConfig, placeholderSecrets, refusePlaceholderSecrets } from '#core/config.ts';
 
 /** The ConfigError parseConfig throws for raw; fails the test when it does not throw one. */
 function configError(raw: unknown): ConfigError {
@@ -124,6 +124,20 @@ describe('core/config', () => {
         server: { sessionSecret: 'a-real-secret-of-our-own-42', mqtt: { username: 'server', password: 'our-own-password' } },
       });
       assert.equal(cfg.mode, 'production');
+    });
+
+    it('refuses CHANGE-ME placeholder secrets in production, naming every one', () => {
+      const cfg = parseConfig({
+        mode: 'production',
+        server: { sessionSecret: 'a-real-secret-of-our-own-42', mqtt: { username: 'server', password: 'CHANGE-ME-server' }, devices: [{ username: 'kiosk-1', password: 'our-own', role: 'kiosk' }, { username: 'kiosk-2', password: 'change-me', role: 'kiosk' }] },
+        stations: [{ device: 'kiosk-1', password: 'CHANGE-ME-kiosk-1' }],
+      });
+      assert.deepEqual(placeholderSecrets(cfg), ['server.mqtt.password', 'server.devices.1.password', 'stations.0.password']);
+      assert.throws(
+        () => refusePlaceholderSecrets(cfg, 'test.json'),
+        (e: Error) => e instanceof ConfigError && e.message.startsWith('test.json: ') && /CHANGE-ME/.test(e.message) && e.message.split('\n').slice(1).join('|') === '  - server.mqtt.password|  - server.devices.1.password|  - stations.0.password',
+      );
+      assert.doesNotThrow(() => refusePlaceholderSecrets({ ...cfg, mode: 'sim' }), 'sim mode keeps its demo secrets');
     });
 
     it('accepts the default secret in sim mode', () => {

@@ -55,6 +55,8 @@ export interface DashboardHttpOptions {
   occupancy?: OccupancyStore;
   /** Drop box bins: GET /api/dropbox/bins, POST /api/dropbox/:device/emptied when given. */
   dropbox?: DropboxBins;
+  /** Desk circulation routes (dashboard/src/desk/routes.ts) when given. */
+  desk?: express.Router;
   /** Station logins (admin) and who made which transaction (librarian) when given (dashboard/src/stations/). */
   stations?: Omit<StationRoutesOptions, 'db' | 'audit' | 'log'>;
   /** Serve HTTPS with this PEM certificate and key (http/https.ts); session cookies are then Secure. */
@@ -125,7 +127,8 @@ export class DashboardHttp {
     app.use('/api', statsRoutes({ db: o.db, calendar: o.calendar, clock: o.clock, settings: this.settings, audit: this.audit, schoolName: o.schoolName }));
 
     // ---- feature routes: mount each behind requireRole(...) here, one line each ------------
-    if (o.occupancy) app.use(occupancyRoutes(o.occupancy, requireRole('viewer')));
+    if (o.occupancy) app.use(occupancyRoutes(o.occupancy, requireRole('viewer'), requireRole('librarian')));
+    if (o.desk) app.use(o.desk);
     if (o.dropbox) app.use(dropboxRoutes(o.dropbox, { read: requireRole('viewer'), write: requireRole('librarian') }));
     app.use(catalogueSearchRoutes({ db: o.db, schoolYear: o.calendar.schoolYear.name, schoolName: o.schoolName, clock: o.clock, log: o.log }, { read: requireRole('viewer'), write: requireRole('librarian') }));
 
