@@ -4,7 +4,7 @@
  * Code 128 barcode as inline SVG, the barcode digits and the accession number. The browser prints
  * it; nothing is rasterised here.
  */
-import { code128Svg } from './code128.ts';
+import { code128Svg } from '#core/barcode/code128.ts';
 
 export interface LabelCopy {
   barcode: string;

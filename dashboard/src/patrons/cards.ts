@@ -4,8 +4,8 @@
  * Code 128 with its digits, and a QR code that holds only the card barcode (the kiosk's scanner
  * reads either as a tap).
  */
-import { code128Svg } from './code128.ts';
-import { encodeQr, qrSvg } from './qr.ts';
+import { code128Svg } from '#core/barcode/code128.ts';
+import { encodeQr, qrSvg } from '#core/barcode/qr.ts';
 
 export interface CardPerson {
   fullName: string;
@@ -34,7 +34,7 @@ function card(p: CardPerson, o: CardSheetOptions): string {
     <div class="who"><div class="name">${esc(p.fullName)}</div><div class="class">${who}</div><div class="year">Năm học ${esc(o.schoolYear)}</div></div>
     <div class="qr">${qrSvg(encodeQr(p.card, { ecLevel: 'M' }), { title: p.card })}</div>
   </div>
-  <footer><div class="barcode">${code128Svg(p.card, { title: p.card })}</div><div class="digits">${esc(p.card)}</div></footer>
+  <footer><div class="barcode">${code128Svg(p.card, { title: p.card, stretch: true })}</div><div class="digits">${esc(p.card)}</div></footer>
 </article>`;
 }
 

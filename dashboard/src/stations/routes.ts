@@ -11,8 +11,7 @@ import type { Config } from '#core/config.ts';
 import type { Db } from '#core/node/sqlite.ts';
 import { accountOf, sendError } from '../http/auth.ts';
 import type { AuditLog } from '../accounts/audit.ts';
-import { qrSvg, QrError } from '../patrons/qr.ts';
-import { encodeLargeQr } from './qr-config.ts';
+import { encodeQr, qrSvg, QrError } from '#core/barcode/qr.ts';
 import { StationError, STATION_ROLES, type StationStore } from './store.ts';
 import { handoutQrText, stationHandout } from './station-config.ts';
 import { mosquittoFiles, writeSecretFile } from './mosquitto-files.ts';
@@ -60,7 +59,7 @@ export function stationRoutes(o: StationRoutesOptions, guard: { admin: RequestHa
     const text = handoutQrText(h);
     let qr: string | null = null;
     try {
-      qr = qrSvg(encodeLargeQr(text, { ecLevel: 'L' }), { size: 320, title: device });
+      qr = qrSvg(encodeQr(text, { ecLevel: 'L' }), { size: 320, title: device });
     } catch (err) {
       if (!(err instanceof QrError)) throw err;
       // Beyond a version 25 symbol (over ~1 kB): the file download always works.

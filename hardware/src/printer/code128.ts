@@ -1,27 +1,13 @@
 /**
- * CODE128 symbols for the slip preview: turns GS k 73 data ("{B…", "{C…") back into symbol values,
- * the check symbol and bar widths, so the simulated printer draws the bars a real one would.
- * Patterns from ISO/IEC 15417: six element widths (bar first) per symbol value; 106 is the stop.
+ * CODE128 symbols for the slip preview: turns GS k 73 data ("{B…", "{C…") back into symbol values
+ * and the check symbol, so the simulated printer draws the bars a real one would (the pattern
+ * table and widths are core/barcode/code128.ts, shared with the labels and cards).
  */
+import { CODE_A, CODE_B, CODE_C, START_A, START_B, START_C, STOP, code128Check } from '#core/barcode/code128.ts';
 
-// prettier-ignore
-export const CODE128_PATTERNS: readonly string[] = [
-  '212222', '222122', '222221', '121223', '121322', '131222', '122213', '122312', '132212', '221213',
-  '221312', '231212', '112232', '122132', '122231', '113222', '123122', '123221', '223211', '221132',
-  '221231', '213212', '223112', '312131', '311222', '321122', '321221', '312212', '322112', '322211',
-  '212123', '212321', '232121', '111323', '131123', '131321', '112313', '132113', '132311', '211313',
-  '231113', '231311', '112133', '112331', '132131', '113123', '113321', '133121', '313121', '211331',
-  '231131', '213113', '213311', '213131', '311123', '311321', '331121', '312113', '312311', '332111',
-  '314111', '221411', '431111', '111224', '111422', '121124', '121421', '141122', '141221', '112214',
-  '112412', '122114', '122411', '142112', '142211', '241211', '221114', '413111', '241112', '134111',
-  '111242', '121142', '121241', '114212', '124112', '124211', '411212', '421112', '421211', '212141',
-  '214121', '412121', '111143', '111341', '131141', '114113', '114311', '411113', '411311', '113141',
-  '114131', '311141', '411131', '211412', '211214', '211232', '2331112',
-];
 
-const START = { A: 103, B: 104, C: 105 } as const;
-const SWITCH_TO = { A: 101, B: 100, C: 99 } as const; // value of "Code X" in the other sets
-const STOP = 106;
+const START = { A: START_A, B: START_B, C: START_C } as const;
+const SWITCH_TO = { A: CODE_A, B: CODE_B, C: CODE_C } as const; // value of "Code X" in the other sets
 
 export class Code128DataError extends Error {
   override name = 'Code128DataError';
@@ -86,15 +72,6 @@ export function code128FromCommandData(data: Uint8Array): Code128Symbol {
     }
     if (b >= 0x20 && b < 0x7f) text += String.fromCharCode(b);
   }
-  let sum = values[0]!;
-  for (let i = 1; i < values.length; i++) sum += values[i]! * i;
-  values.push(sum % 103, STOP);
+  values.push(code128Check(values), STOP);
   return { values, text };
-}
-
-/** Element widths in modules, bar first, for a symbol's values (stop pattern included). */
-export function code128Elements(values: number[]): number[] {
-  const out: number[] = [];
-  for (const v of values) for (const ch of CODE128_PATTERNS[v]!) out.push(Number(ch));
-  return out;
 }

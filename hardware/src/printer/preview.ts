@@ -5,7 +5,8 @@
  * black-and-white image `widthDots` wide, as a bitmap and as a PNG.
  */
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
-import { code128Elements, code128FromCommandData } from './code128.ts';
+import { code128Widths } from '#core/barcode/code128.ts';
+import { code128FromCommandData } from './code128.ts';
 import type { EscPosOp } from './decode.ts';
 import { registerSlipFonts } from './fonts.ts';
 import { blankBitmap, threshold, type MonoBitmap } from './raster.ts';
@@ -108,7 +109,7 @@ export function renderPreview(ops: EscPosOp[], widthDots: number): Preview {
         let text = Buffer.from(op.data).toString('latin1');
         if (op.system === 73) {
           const sym = code128FromCommandData(op.data);
-          elements = code128Elements(sym.values);
+          elements = code128Widths(sym.values);
           text = sym.text;
         }
         const w = elements.length > 0 ? elements.reduce((a, b) => a + b, 0) * barModule : widthDots / 2;

@@ -1,11 +1,16 @@
 /**
- * Code 128 (ISO/IEC 15417) for copy labels: data → symbol values (code sets B and C, chosen to
- * give the fewest symbols, so a 14-digit library barcode is 7 symbols of set C) → bar and space
- * widths → an inline SVG. Pure; no fonts, no canvas.
+ * Code 128 (ISO/IEC 15417), pure: the pattern table, data → symbol values (code sets B and C,
+ * chosen to give the fewest symbols, so a 14-digit barcode is 7 symbols of set C), the mod-103
+ * check symbol, bar/space widths and an inline SVG. Used by the copy labels, the library cards and
+ * the printer's slip preview (which reads ESC/POS GS k data itself, hardware/src/printer/code128.ts).
  */
 
-/** Bar/space widths in modules of symbol values 0–106 (106 = stop, 7 elements); each symbol is 11 modules, the stop 13. */
-export const PATTERNS: readonly string[] = [
+/**
+ * Bar/space widths in modules of symbol values 0–106, bar first; each symbol is 11 modules, the
+ * stop (106) has 7 elements and 13 modules.
+ */
+// prettier-ignore
+export const CODE128_PATTERNS: readonly string[] = [
   '212222', '222122', '222221', '121223', '121322', '131222', '122213', '122312', '132212', '221213',
   '221312', '231212', '112232', '122132', '122231', '113222', '123122', '123221', '223211', '221132',
   '221231', '213212', '223112', '312131', '311222', '321122', '321221', '312212', '322112', '322211',
@@ -19,18 +24,18 @@ export const PATTERNS: readonly string[] = [
   '114131', '311141', '411131', '211412', '211214', '211232', '2331112',
 ];
 
+export const START_A = 103;
 export const START_B = 104;
 export const START_C = 105;
+/** "Code A/B/C": switch to that set (values as seen from the other sets). */
+export const CODE_A = 101;
 export const CODE_B = 100;
 export const CODE_C = 99;
 export const STOP = 106;
 
-/** Thrown for text Code 128 sets B and C cannot carry (outside printable ASCII). */
+/** Thrown for text Code 128 sets B and C cannot carry (outside printable ASCII) or an unknown symbol value. */
 export class Code128Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Code128Error';
-  }
+  override name = 'Code128Error';
 }
 
 type CodeSet = 'B' | 'C';
@@ -38,9 +43,8 @@ type CodeSet = 'B' | 'C';
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 /**
- * Symbol values for data: start, data (with code-set switches), check symbol, stop. The check is
- * (start + Σ position × value) mod 103. Throws Code128Error for empty data or characters outside
- * ASCII 32–126.
+ * Symbol values for data: start, data (with code-set switches), check symbol, stop. Throws
+ * Code128Error for empty data or characters outside ASCII 32–126.
  */
 export function code128Values(data: string): number[] {
   if (data.length === 0) throw new Code128Error('Code 128 needs at least one character');
@@ -62,7 +66,7 @@ export function code128Values(data: string): number[] {
     step[i]!.C = stayC <= 1 + stayB ? 'C' : 'B';
   }
   // The start symbol picks the first set at no extra cost.
-  let set: CodeSet = isDigit(data[0]) && isDigit(data[1]) && (1 + cost[2]!.C <= cost[0]!.B) ? 'C' : 'B';
+  let set: CodeSet = isDigit(data[0]) && isDigit(data[1]) && 1 + cost[2]!.C <= cost[0]!.B ? 'C' : 'B';
   const values = [set === 'C' ? START_C : START_B];
   let i = 0;
   while (i < n) {
@@ -79,8 +83,7 @@ export function code128Values(data: string): number[] {
       i += 1;
     }
   }
-  values.push(code128Check(values));
-  values.push(STOP);
+  values.push(code128Check(values), STOP);
   return values;
 }
 
@@ -91,41 +94,46 @@ export function code128Check(startAndData: readonly number[]): number {
   return sum % 103;
 }
 
-/** Bar/space widths in modules, starting with a bar. */
+/** Bar/space widths in modules of symbol values (the stop included when given), starting with a bar. */
 export function code128Widths(values: readonly number[]): number[] {
   return values.flatMap((v) => {
-    const p = PATTERNS[v];
+    const p = CODE128_PATTERNS[v];
     if (p === undefined) throw new Code128Error(`no Code 128 symbol ${v}`);
     return Array.from(p, Number);
   });
 }
 
-export interface SvgOptions {
-  /** Width of one module in SVG user units (default 2). */
+export interface Code128SvgOptions {
+  /** Width of one module in SVG user units (default 1). */
   module?: number;
-  /** Bar height in user units (default 50). */
+  /** Bar height in user units (default 40). */
   height?: number;
   /** Quiet zone each side, in modules (default 10, the standard's minimum). */
   quiet?: number;
+  /** A <title> for the drawing (the aria-label is always the data). */
+  title?: string;
+  /** Let CSS stretch the bars to any box (preserveAspectRatio="none"); default keeps the aspect ratio. */
+  stretch?: boolean;
 }
 
-/** An inline <svg> of data's bars (no text: the label prints the digits itself), scaled by its viewBox. */
-export function code128Svg(data: string, o: SvgOptions = {}): string {
-  const module = o.module ?? 2;
-  const height = o.height ?? 50;
+/** An inline <svg> of data's bars (no text: labels and cards print the digits themselves), scaled by its viewBox. */
+export function code128Svg(data: string, o: Code128SvgOptions = {}): string {
+  const module = o.module ?? 1;
+  const height = o.height ?? 40;
   const quiet = o.quiet ?? 10;
   const widths = code128Widths(code128Values(data));
-  const total = widths.reduce((a, b) => a + b, 0) + 2 * quiet;
+  const total = (widths.reduce((a, b) => a + b, 0) + 2 * quiet) * module;
   let x = quiet;
   const rects: string[] = [];
   widths.forEach((w, k) => {
     if (k % 2 === 0) rects.push(`<rect x="${x * module}" y="0" width="${w * module}" height="${height}"/>`);
     x += w;
   });
+  const title = o.title ? `<title>${escapeXml(o.title)}</title>` : '';
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="code128" viewBox="0 0 ${total * module} ${height}" ` +
-    `width="${total * module}" height="${height}" shape-rendering="crispEdges" role="img" aria-label="${escapeXml(data)}">` +
-    `<rect width="100%" height="100%" fill="#fff"/><g fill="#000">${rects.join('')}</g></svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" class="code128" viewBox="0 0 ${total} ${height}" width="${total}" height="${height}"` +
+    `${o.stretch ? ' preserveAspectRatio="none"' : ''} shape-rendering="crispEdges" role="img" aria-label="${escapeXml(data)}">` +
+    `${title}<rect width="100%" height="100%" fill="#fff"/><g fill="#000">${rects.join('')}</g></svg>`
   );
 }
 
