@@ -205,9 +205,52 @@ export const schoolCalendarSchema = z
       .refine((h) => h.open < h.close, { message: 'open must be before close' }),
     readingSchedule: z.record(z.string().regex(/^[1-7]$/), z.array(z.number().int().min(1).max(12))),
   })
-  .refine((c) => c.semesters.every((s) => s.start >= c.schoolYear.start && s.end <= c.schoolYear.end), {
-    message: 'every semester must lie inside the school year',
-  });
+  .refine(
+    // Only once the year's own dates are real: a typo there is reported once, where it is.
+    (c) => !isLocalDate(c.schoolYear.start) || !isLocalDate(c.schoolYear.end) || c.semesters.every((s) => s.start >= c.schoolYear.start && s.end <= c.schoolYear.end),
+    { message: 'every semester must lie inside the school year', path: ['semesters'] },
+  );
+
+/** One reason a calendar was refused: where, in Vietnamese, then in English. */
+export interface CalendarIssue {
+  path: string;
+  message_vi: string;
+  message_en: string;
+}
+
+const CUSTOM_VI: Record<string, string> = {
+  'expected a real date YYYY-MM-DD': 'cần một ngày có thật, dạng YYYY-MM-DD',
+  'start must not be after end': 'ngày bắt đầu không được sau ngày kết thúc',
+  'open must be before close': 'giờ mở cửa phải trước giờ đóng cửa',
+  'every semester must lie inside the school year': 'mọi học kỳ phải nằm trong năm học',
+};
+
+/**
+ * Validates a calendar from outside (the librarian's dashboard): the calendar, or every reason it
+ * was refused, each in Vietnamese and English, so nothing is stored half-checked.
+ */
+export function validateCalendar(input: unknown): { ok: true; calendar: SchoolCalendar } | { ok: false; issues: CalendarIssue[] } {
+  const r = schoolCalendarSchema.safeParse(input);
+  if (r.success) return { ok: true, calendar: r.data };
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => {
+      const path = i.path.join('.');
+      const vi =
+        CUSTOM_VI[i.message] ??
+        (i.code === 'invalid_type'
+          ? 'thiếu hoặc sai kiểu dữ liệu'
+          : i.code === 'too_small'
+            ? 'giá trị quá nhỏ hoặc danh sách trống'
+            : i.code === 'too_big'
+              ? 'giá trị quá lớn'
+              : i.code === 'invalid_format' || i.code === 'invalid_key'
+                ? 'sai định dạng (giờ dạng HH:MM, thứ 1–7)'
+                : 'giá trị không hợp lệ');
+      return { path, message_vi: vi, message_en: i.message };
+    }),
+  };
+}
 
 // Compile-time check that what the schema accepts is a SchoolCalendar.
 type AssertCalendar<T extends SchoolCalendar> = T;

@@ -251,6 +251,8 @@ export const changeSchema = z.discriminatedUnion('entity', [
   z.object({ seq: z.number().int(), entity: z.literal('patron'), key: z.string(), data: replicaPatron.nullable() }),
   z.object({ seq: z.number().int(), entity: z.literal('item'), key: z.string(), data: replicaItem.nullable() }),
   z.object({ seq: z.number().int(), entity: z.literal('loan'), key: z.string(), data: replicaLoan.nullable() }),
+  // The school calendar changed (the librarian saved it): the data is the whole new calendar, checked by the replica.
+  z.object({ seq: z.number().int(), entity: z.literal('calendar'), key: z.string(), data: z.unknown() }),
 ]);
 export type Change = z.infer<typeof changeSchema>;
 

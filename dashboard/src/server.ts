@@ -26,6 +26,7 @@ import { attachDeskLive, deskRoutes } from './desk/routes.ts';
 import { StationStore } from './stations/store.ts';
 import { loadTls } from './http/https.ts';
 import { MONITOR } from './broker/accounts.ts';
+import { CalendarStore } from './calendar/store.ts';
 
 export const VERSION = '0.1.0';
 
@@ -62,8 +63,16 @@ export async function startServer({ config, log, clock = () => new Date(), stati
   // First, so a wrong certificate path stops the start before anything is opened.
   const tls = sc.https ? loadTls(sc.https, config.dataDir) : undefined;
   if (tls?.created) log.info({ certFile: tls.certFile }, 'self-signed HTTPS certificate made');
-  const calendar = DEMO_CALENDAR;
   const db = openDatabase(join(config.dataDir, 'server', 'library.sqlite'), MIGRATIONS);
+  // The school calendar lives in the database, seeded from the demo calendar at the first start
+  // (flagged "needs review" in production); `calendar` reads whatever was saved last.
+  const calendarStore = new CalendarStore(db, {
+    initial: DEMO_CALENDAR,
+    initialNeedsReview: config.mode === 'production',
+    clock,
+    onSaved: (cal) => library.recordChange('calendar', 'calendar', cal),
+  });
+  const calendar = calendarStore.live;
   const library = new Library(db, calendar.schoolYear.name);
   if (config.mode === 'sim') {
     const seeded = seedDemo(db, { dataDir: config.dataDir, institution: config.school.institution, now: clock(), calendar, log: log.child({ component: 'seed' }) });
@@ -129,6 +138,7 @@ export async function startServer({ config, log, clock = () => new Date(), stati
   const dashboard = new DashboardHttp({
     db,
     calendar,
+    calendarStore,
     clock,
     accounts,
     demoLogins: config.mode === 'sim' ? DEMO_STAFF : [],

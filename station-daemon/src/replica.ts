@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { replicaItem, replicaLoan, replicaPatron } from '#core/protocol/messages.ts';
 import { DEFAULT_POLICY, type LoanPolicy } from '#core/policy.ts';
 import { DEMO_CALENDAR } from '#core/demo-calendar.ts';
-import type { SchoolCalendar } from '#core/calendar.ts';
+import { schoolCalendarSchema, type SchoolCalendar } from '#core/calendar.ts';
 
 export type ReplicaPatron = z.infer<typeof replicaPatron>;
 export type ReplicaItem = z.infer<typeof replicaItem>;
@@ -35,7 +35,7 @@ export class Replica {
       }
       for (const c of s.changes) this.applyChange(c);
       if (s.policy) this.setMeta('policy', JSON.stringify(s.policy));
-      if (s.calendar) this.setMeta('calendar', JSON.stringify(s.calendar));
+      this.setCalendar(s.calendar);
       this.setMeta('seq', String(s.seq));
     })();
   }
@@ -59,7 +59,17 @@ export class Replica {
         if (c.data === null) this.db.prepare(`DELETE FROM replica_loans WHERE barcode = ?`).run(c.key);
         else this.db.prepare(`INSERT OR REPLACE INTO replica_loans (barcode, patron_id, data) VALUES (?, ?, ?)`).run(c.key, c.data.patronId, JSON.stringify(c.data));
         return;
+      case 'calendar':
+        this.setCalendar(c.data);
+        return;
     }
+  }
+
+  /** Stores a calendar from the server when it is a valid one; a broken one keeps the calendar the station had. */
+  private setCalendar(data: unknown): void {
+    if (data === undefined || data === null) return;
+    const ok = schoolCalendarSchema.safeParse(data);
+    if (ok.success) this.setMeta('calendar', JSON.stringify(ok.data));
   }
 
   patronByIdentifier(code: string): ReplicaPatron | null {

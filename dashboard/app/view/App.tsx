@@ -16,6 +16,7 @@ import { Rates } from './Rates.tsx';
 import { Overdue } from './Overdue.tsx';
 import { Conflicts } from './Conflicts.tsx';
 import { Settings } from './Settings.tsx';
+import { Calendar } from './Calendar.tsx';
 import { Accounts, ROLE_TEXT } from './Accounts.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { Patrons } from './Patrons.tsx';
@@ -45,6 +46,7 @@ const PAGES: { id: string; label: Bilingual; role: Role; render(c: PageCtx): pre
   { id: 'overdue', label: { vi: 'Quá hạn', en: 'Overdue' }, role: 'viewer', render: (c) => <Overdue store={c.store} canPrint={atLeast(c.role, 'librarian')} /> },
   { id: 'conflicts', label: { vi: 'Xung đột', en: 'Conflicts' }, role: 'librarian', render: (c) => <Conflicts store={c.store} canResolve /> },
   { id: 'settings', label: { vi: 'Cài đặt', en: 'Settings' }, role: 'viewer', render: (c) => <Settings canEdit={atLeast(c.role, 'librarian')} /> },
+  { id: 'calendar', label: { vi: 'Lịch năm học', en: 'School calendar' }, role: 'viewer', render: (c) => <Calendar canEdit={atLeast(c.role, 'librarian')} /> },
   { id: 'stations', label: { vi: 'Trạm', en: 'Stations' }, role: 'admin', render: () => <StationAdmin /> },
   { id: 'accounts', label: { vi: 'Tài khoản', en: 'Accounts' }, role: 'admin', render: () => <Accounts /> },
   { id: 'password', label: { vi: 'Đổi mật khẩu', en: 'Password' }, role: 'viewer', render: () => <ChangePassword required={false} onDone={() => undefined} /> },

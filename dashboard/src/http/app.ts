@@ -34,6 +34,8 @@ import type { DropboxBins } from '../dropbox/bins.ts';
 import { dropboxRoutes } from '../dropbox/routes.ts';
 import { patronRoutes } from '../patrons/routes.ts';
 import { stationRoutes, type StationRoutesOptions } from '../stations/routes.ts';
+import { calendarRoutes } from '../calendar/routes.ts';
+import type { CalendarStore } from '../calendar/store.ts';
 
 export { requireRole, accountOf } from './auth.ts';
 
@@ -59,6 +61,8 @@ export interface DashboardHttpOptions {
   desk?: express.Router;
   /** Station logins (admin) and who made which transaction (librarian) when given (dashboard/src/stations/). */
   stations?: Omit<StationRoutesOptions, 'db' | 'audit' | 'log'>;
+  /** The school calendar as stored (calendar/store.ts): GET/PUT /api/calendar when given; `calendar` is then its live view. */
+  calendarStore?: CalendarStore;
   /** Serve HTTPS with this PEM certificate and key (http/https.ts); session cookies are then Secure. */
   tls?: { cert: Buffer; key: Buffer };
 }
@@ -135,6 +139,7 @@ export class DashboardHttp {
     app.use(catalogueImportRoutes({ db: o.db, io: this.io, log: o.log, clock: o.clock }, { read: requireRole('viewer'), write: requireRole('librarian') }));
     app.use(patronRoutes({ db: o.db, schoolYear: o.calendar.schoolYear.name, schoolName: o.schoolName, clock: o.clock, log: o.log }, { read: requireRole('viewer'), write: requireRole('librarian') }));
     if (o.stations) app.use(stationRoutes({ ...o.stations, db: o.db, audit: this.audit, log: o.log }, { admin: requireRole('admin'), librarian: requireRole('librarian') }));
+    if (o.calendarStore) app.use('/api', calendarRoutes(o.calendarStore, this.audit, { read: requireRole('viewer'), write: requireRole('librarian') }));
     // ---- end of feature routes --------------------------------------------------------------
     app.use('/api', (_req, res) => sendError(res, 404, 'NOT_FOUND', 'Không có địa chỉ này.', 'No such API route.'));
 

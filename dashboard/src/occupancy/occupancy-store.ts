@@ -34,14 +34,18 @@ export type IngestResult = 'stored' | 'duplicate' | 'stale';
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export class OccupancyStore {
-  readonly closingTime: string;
-  private readonly offsetMs: number;
-
   constructor(private readonly o: OccupancyStoreOptions) {
-    const close = o.calendar.openingHours?.close ?? o.closingTime ?? DEFAULT_CLOSING_TIME;
+    const close = this.closingTime;
     if (!TIME_RE.test(close)) throw new RangeError(`closing time must be HH:MM, not "${close}"`);
-    this.closingTime = close;
-    this.offsetMs = o.calendar.timeZoneOffsetMinutes * 60_000;
+  }
+
+  /** Read from the calendar each time: the librarian may change the opening hours while the server runs. */
+  get closingTime(): string {
+    return this.o.calendar.openingHours?.close ?? this.o.closingTime ?? DEFAULT_CLOSING_TIME;
+  }
+
+  private get offsetMs(): number {
+    return this.o.calendar.timeZoneOffsetMinutes * 60_000;
   }
 
   /** Stores one validated reading; 'duplicate' and 'stale' (older than one already stored) change nothing. */
