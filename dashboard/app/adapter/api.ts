@@ -2,7 +2,7 @@
 import type { StationRow, TodaySummary } from '../../../core/protocol/dashboard-events.ts';
 import type { LibraryEvent, Reason } from '../../../core/protocol/messages.ts';
 import type { ServerMeta, User } from '../types.ts';
-import { csrfToken } from './http.ts';
+import { requestJson } from './http.ts';
 
 /** A non-2xx answer; `reason` is the server's {code, message_vi, message_en} when it sent one. */
 export class ApiError extends Error {
@@ -32,17 +32,7 @@ export interface Api {
 }
 
 export function createApi(fetchFn: typeof fetch = (input, init) => fetch(input, init)): Api {
-  async function request<T>(path: string, body?: unknown): Promise<T> {
-    const res = await fetchFn(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json', 'x-csrf-token': csrfToken() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-    const data: unknown = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-    if (!res.ok) throw new ApiError(res.status, (data as { error?: Reason } | null)?.error ?? null);
-    return data as T;
-  }
+  const request = <T>(path: string, body?: unknown): Promise<T> => requestJson<T>(fetchFn, body === undefined ? 'GET' : 'POST', path, body);
 
   return {
     meta: () => request('/api/meta'),

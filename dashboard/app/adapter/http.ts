@@ -40,10 +40,16 @@ export function installCsrfFetch(win: { fetch: typeof fetch } & Record<string, u
   win.fetch = withCsrf(win.fetch.bind(win));
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
+/**
+ * One same-origin JSON request: the body as JSON, the CSRF header on a state-changing method, the
+ * server's {error: Reason} thrown as an ApiError on a non-2xx answer.
+ */
+export async function requestJson<T>(fetchFn: typeof fetch, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (!SAFE.has(method)) headers[CSRF_HEADER] = csrfToken();
+  const res = await fetchFn(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
@@ -51,6 +57,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (!res.ok) throw new ApiError(res.status, (data as { error?: Reason } | null)?.error ?? null);
   return data as T;
 }
+
+const call = <T>(method: string, path: string, body?: unknown) => requestJson<T>((input, init) => fetch(input, init), method, path, body);
 
 export const getJson = <T>(path: string) => call<T>('GET', path);
 export const sendJson = <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown = {}) => call<T>(method, path, body);
