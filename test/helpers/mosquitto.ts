@@ -55,19 +55,7 @@ export async function startMosquitto(
   const child: ChildProcess = spawn(bin, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const end = Date.now() + 5000;
-  for (;;) {
-    const up = await new Promise<boolean>((res) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (up) break;
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`mosquitto did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForPort(port, child, () => stderr, 5000);
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
@@ -80,4 +68,21 @@ export async function startMosquitto(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until something listens on 127.0.0.1:port; throws with the process's log if it exits or the time runs out. */
+export async function waitForPort(port: number, child: ChildProcess, log: () => string, ms = 15000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const up = await new Promise<boolean>((res) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.end();
+        res(true);
+      });
+      s.on('error', () => res(false));
+    });
+    if (up) return;
+    if (Date.now() > end || child.exitCode !== null) throw new Error(`mosquitto did not start:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

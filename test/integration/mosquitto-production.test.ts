@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +17,7 @@ import { loadConfig } from '#core/node/load-config.ts';
 import { startServer } from '#server/server.ts';
 import { mosquittoAcl } from '#core/access.ts';
 import { brokerAccounts } from '#server/broker/accounts.ts';
-import { MOSQUITTO } from '#test/mosquitto.ts';
+import { MOSQUITTO, waitForPort } from '#test/mosquitto.ts';
 import { freePort } from '#test/ports.ts';
 import { requireTool } from '#test/require-tool.ts';
 import { quietLog, waitUntil } from '#test/school.ts';
@@ -38,21 +37,6 @@ function rewrite(text: string, from: string | RegExp, to: string, what: string):
   return text.replace(from, to);
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const end = Date.now() + 15000;
-  for (;;) {
-    const up = await new Promise<boolean>((res) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (up) return;
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`mosquitto did not start:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Broker {
   child: ChildProcess;
