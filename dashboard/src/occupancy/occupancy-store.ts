@@ -96,17 +96,24 @@ export class OccupancyStore {
         const iso = close.toISOString();
         if (last && iso <= last) continue;
         if (!last && iso < first) continue;
-        const sums = db
-          .prepare(`SELECT COALESCE(SUM(in_delta), 0) AS i, COALESCE(SUM(out_delta), 0) AS o FROM counter_readings WHERE reset_id IS NULL AND at <= ?`)
-          .get(iso) as { i: number; o: number };
-        const id = db
-          .prepare(`INSERT INTO occupancy_resets (at, kind, in_count, out_count, drift) VALUES (?, 'closing', ?, ?, ?)`)
-          .run(iso, sums.i, sums.o, sums.i - sums.o).lastInsertRowid;
-        db.prepare(`UPDATE counter_readings SET reset_id = ? WHERE reset_id IS NULL AND at <= ?`).run(id, iso);
+        this.recordReset(iso);
         made++;
       }
       return made;
     })();
+  }
+
+  /** Ends the open period at `iso`: its in/out totals and drift become a reset row, its readings point at it. */
+  private recordReset(iso: string): { i: number; o: number } {
+    const db = this.o.db;
+    const sums = db
+      .prepare(`SELECT COALESCE(SUM(in_delta), 0) AS i, COALESCE(SUM(out_delta), 0) AS o FROM counter_readings WHERE reset_id IS NULL AND at <= ?`)
+      .get(iso) as { i: number; o: number };
+    const id = db
+      .prepare(`INSERT INTO occupancy_resets (at, kind, in_count, out_count, drift) VALUES (?, 'closing', ?, ?, ?)`)
+      .run(iso, sums.i, sums.o, sums.i - sums.o).lastInsertRowid;
+    db.prepare(`UPDATE counter_readings SET reset_id = ? WHERE reset_id IS NULL AND at <= ?`).run(id, iso);
+    return sums;
   }
 
   /**
@@ -124,13 +131,7 @@ export class OccupancyStore {
       const iso = now.toISOString();
       const last = (db.prepare(`SELECT MAX(at) AS at FROM occupancy_resets`).get() as { at: string | null }).at;
       if (last && iso <= last) return null;
-      const sums = db
-        .prepare(`SELECT COALESCE(SUM(in_delta), 0) AS i, COALESCE(SUM(out_delta), 0) AS o FROM counter_readings WHERE reset_id IS NULL AND at <= ?`)
-        .get(iso) as { i: number; o: number };
-      const id = db
-        .prepare(`INSERT INTO occupancy_resets (at, kind, in_count, out_count, drift) VALUES (?, 'closing', ?, ?, ?)`)
-        .run(iso, sums.i, sums.o, sums.i - sums.o).lastInsertRowid;
-      db.prepare(`UPDATE counter_readings SET reset_id = ? WHERE reset_id IS NULL AND at <= ?`).run(id, iso);
+      const sums = this.recordReset(iso);
       this.o.log?.info({ at: iso, drift: sums.i - sums.o }, 'occupancy reset by hand');
       return { at: iso, in: sums.i, out: sums.o, drift: sums.i - sums.o };
     })();
