@@ -5,13 +5,13 @@
  * replay: every book is checked in exactly once, and no "not on loan" alert is raised for them.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '#core/config.ts';
 import { startServer, type RunningServer } from '#server/server.ts';
 import { quietLog, testConfig, waitUntil } from '#test/school.ts';
 import { freePort } from '#test/ports.ts';
+import { runStation } from '#test/station-process.ts';
 
 interface DropboxApi {
   online: boolean;
@@ -39,14 +39,6 @@ async function drop(port: number, tags: string[]): Promise<number> {
   }
 }
 
-function runStation(configFile: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'station-daemon/src/main.ts', configFile, 'dropbox-1'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', OPENSHELF_QUIET: '1', ...env },
-  });
-  const exit = new Promise<NodeJS.Signals | number | null>((res) => child.once('exit', (code, signal) => res(signal ?? code)));
-  return { child, exit };
-}
 
 for (const point of ['journaled', 'published'] as const) {
   describe(`drop box killed after the batch's check-in was ${point}`, function () {
@@ -90,7 +82,7 @@ for (const point of ['journaled', 'published'] as const) {
       const open = () => books.filter((b) => (server.db.prepare(`SELECT COUNT(*) AS n FROM loans l JOIN copies c ON c.id = l.copy_id WHERE c.barcode = ? AND l.returned_at IS NULL`).get(b) as { n: number }).n > 0).length;
       const checkinTx = () => (server.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE type = 'checkin'`).get() as { n: number }).n;
 
-      const first = runStation(configFile, { OPENSHELF_FAULT: `kill-after-${point}:checkin` });
+      const first = runStation(configFile, 'dropbox-1', { OPENSHELF_FAULT: `kill-after-${point}:checkin` });
       await waitUntil(async () => (await api(port))?.online === true, 30000, 'the drop box online');
       await waitUntil(async () => ((await api(port))?.pending ?? 1) === 0, 30000, 'the first sync');
       await drop(port, books);
@@ -100,7 +92,7 @@ for (const point of ['journaled', 'published'] as const) {
         assert.equal(checkinTx(), 0);
       }
 
-      const second = runStation(configFile, {});
+      const second = runStation(configFile, 'dropbox-1', {});
       try {
         await waitUntil(async () => {
           const a = await api(port);

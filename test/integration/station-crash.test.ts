@@ -4,12 +4,12 @@
  * Restarted, it replays its journal: the loan exists exactly once, nothing is lost or doubled.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '#server/server.ts';
 import { quietLog, testConfig, waitUntil } from '#test/school.ts';
 import type { Config } from '#core/config.ts';
+import { runStation } from '#test/station-process.ts';
 
 async function post(port: number, device: string, code: string): Promise<number> {
   try {
@@ -33,14 +33,6 @@ async function health(port: number): Promise<{ online: boolean; pending: number 
   }
 }
 
-function runStation(configFile: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'station-daemon/src/main.ts', configFile, 'kiosk-1'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', OPENSHELF_QUIET: '1', ...env },
-  });
-  const exit = new Promise<NodeJS.Signals | number | null>((res) => child.once('exit', (code, signal) => res(signal ?? code)));
-  return { child, exit };
-}
 
 for (const point of ['journaled', 'published'] as const) {
   describe(`station killed after the request was ${point}`, function () {
@@ -63,7 +55,7 @@ for (const point of ['journaled', 'published'] as const) {
     it('replays after restart: the loan exists exactly once', async () => {
       const port = config.stations[0]!.httpPort;
       const book = '30001000000705';
-      const first = runStation(configFile, { OPENSHELF_FAULT: `kill-after-${point}:checkout` });
+      const first = runStation(configFile, 'kiosk-1', { OPENSHELF_FAULT: `kill-after-${point}:checkout` });
       await waitUntil(async () => (await health(port))?.online === true, 30000, 'the station online');
       assert.equal(await post(port, 'card', '20001000000012'), 200);
       await waitUntil(async () => ((await health(port))?.pending ?? 1) === 0, 10000, 'identification answered');
@@ -74,7 +66,7 @@ for (const point of ['journaled', 'published'] as const) {
         (server.db.prepare(`SELECT COUNT(*) AS n FROM loans l JOIN copies c ON c.id = l.copy_id WHERE c.barcode = ? AND l.returned_at IS NULL`).get(book) as { n: number }).n;
       if (point === 'journaled') assert.equal(openLoans(), 0, 'the request never left the station');
 
-      const second = runStation(configFile, {});
+      const second = runStation(configFile, 'kiosk-1', {});
       try {
         await waitUntil(async () => {
           const h = await health(port);
